@@ -1,0 +1,155 @@
+// ARP (RFC 826) with Linux's timing: a request is broadcast, retried 1 s later, three
+// tries in all (neigh mcast_solicit = 3, retrans_time = 1 s); packets wait meanwhile.
+// When all tries fail the waiting packets are dropped ("noarp"), and the sender learns
+// it: a local program gets "Destination Host Unreachable", a router answers the source
+// with ICMP host unreachable (RFC 1812 §4.3.3.1). Entries are kept 60 s (gc_stale_time).
+#include "sim/net/layers.h"
+#include "sim/wire/frame.h"
+
+namespace tcplab {
+namespace {
+
+constexpr int kArpTries = 3;
+constexpr Time kArpRetrans = kSec;
+constexpr Time kArpLifetime = 60 * kSec;
+
+void send_request(World& w, int32_t node, int32_t iface, Ipv4 target) {
+  const Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
+  wire::EthernetHeader eth{Mac::broadcast(), f.mac, wire::kEtherTypeArp};
+  wire::ArpPacket a;
+  a.op = wire::kArpRequest;
+  a.sha = f.mac;
+  a.spa = f.addr ? f.addr->addr : Ipv4();
+  a.tpa = target;
+  send_with_faults(w, node, iface, wire::build_arp_frame(eth, a));
+}
+
+const ArpEntry* lookup(const Node& n, int32_t iface, Ipv4 ip, Time now) {
+  for (const ArpEntry& e : n.arp_cache)
+    if (e.ip == ip && e.iface == iface && e.expires > now) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
+                   bool origin) {
+  const Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
+  wire::Bytes frame;
+  frame.reserve(wire::kEthernetHeaderLen + ip_packet.size());
+  wire::emit(wire::EthernetHeader{dst, f.mac, wire::kEtherTypeIpv4}, frame);
+  frame.insert(frame.end(), ip_packet.begin(), ip_packet.end());
+  if (frame.size() < wire::kEthernetMinFrame) frame.resize(wire::kEthernetMinFrame, 0);
+  if (origin)
+    send_with_faults(w, node, iface, std::move(frame));
+  else
+    link_send(w, node, iface, std::move(frame));
+}
+
+namespace {
+
+void learn(Node& n, int32_t iface, Ipv4 ip, Mac mac, Time now, bool create) {
+  for (ArpEntry& e : n.arp_cache) {
+    if (e.ip == ip && e.iface == iface) {
+      e.mac = mac;
+      e.expires = now + kArpLifetime;
+      return;
+    }
+  }
+  if (create) n.arp_cache.push_back(ArpEntry{ip, mac, iface, now + kArpLifetime});
+}
+
+}  // namespace
+
+void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
+                          wire::Bytes ip_packet, bool origin) {
+  Node& n = w.node(node);
+  if (const ArpEntry* e = lookup(n, iface, next_hop, w.now())) {
+    ip_frame_send(w, node, iface, e->mac, ip_packet, origin);
+    return;
+  }
+  for (ArpPending& p : n.arp_pending) {
+    if (p.ip == next_hop && p.iface == iface) {
+      p.waiting.push_back({std::move(ip_packet), origin});
+      return;
+    }
+  }
+  ArpPending p;
+  p.ip = next_hop;
+  p.iface = iface;
+  p.tries = 1;
+  p.waiting.push_back({std::move(ip_packet), origin});
+  p.timer = w.schedule(w.now() + kArpRetrans, EvArpRetry{node, next_hop});
+  n.arp_pending.push_back(std::move(p));
+  send_request(w, node, iface, next_hop);
+}
+
+void arp_retry(World& w, const EvArpRetry& e) {
+  Node& n = w.node(e.node);
+  for (size_t i = 0; i < n.arp_pending.size(); ++i) {
+    ArpPending& p = n.arp_pending[i];
+    if (p.ip != e.ip) continue;
+    if (p.tries < kArpTries) {
+      p.tries++;
+      p.timer = w.schedule(w.now() + kArpRetrans, EvArpRetry{e.node, e.ip});
+      send_request(w, e.node, p.iface, p.ip);
+      return;
+    }
+    // Resolution failed: every waiting packet is dropped.
+    ArpPending failed = std::move(p);
+    n.arp_pending.erase(n.arp_pending.begin() + static_cast<long>(i));
+    const Iface& f = w.node(e.node).ifaces[static_cast<size_t>(failed.iface)];
+    for (auto& waiting : failed.waiting) {
+      wire::Bytes frame;
+      wire::emit(wire::EthernetHeader{Mac{}, f.mac, wire::kEtherTypeIpv4}, frame);
+      frame.insert(frame.end(), waiting.ip_packet.begin(), waiting.ip_packet.end());
+      if (frame.size() < wire::kEthernetMinFrame) frame.resize(wire::kEthernetMinFrame, 0);
+      w.emit_packet(EvKind::Drop, e.node, f.link, w.new_frame_id(), frame, DropWhy::NoArp);
+      auto ip = wire::parse_ipv4(waiting.ip_packet);
+      if (!ip) continue;
+      if (waiting.origin) {
+        // The local sender hears of it as Linux's ping does ("Destination Host
+        // Unreachable" from its own address).
+        programs_icmp_error(w, e.node, f.addr ? f.addr->addr : Ipv4(), wire::kIcmpDestUnreachable,
+                            wire::kIcmpCodeHostUnreachable, waiting.ip_packet);
+      } else {
+        icmp_send_error(w, e.node, wire::kIcmpDestUnreachable, wire::kIcmpCodeHostUnreachable,
+                        waiting.ip_packet);
+      }
+    }
+    return;
+  }
+}
+
+void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a) {
+  Node& n = w.node(node);
+  const Iface& f = n.ifaces[static_cast<size_t>(iface)];
+  const bool for_us = f.addr && a.tpa == f.addr->addr;
+  // RFC 826 "merge": update an existing entry for the sender; create one only when the
+  // packet is for us (Linux does the same for requests targeting one of its addresses).
+  learn(n, iface, a.spa, a.sha, w.now(), for_us);
+  if (for_us && a.op == wire::kArpRequest) {
+    wire::ArpPacket reply;
+    reply.op = wire::kArpReply;
+    reply.sha = f.mac;
+    reply.spa = f.addr->addr;
+    reply.tha = a.sha;
+    reply.tpa = a.spa;
+    send_with_faults(w, node, iface,
+                     wire::build_arp_frame(wire::EthernetHeader{a.sha, f.mac, wire::kEtherTypeArp},
+                                           reply));
+  }
+  // Packets waiting for this address can go now.
+  for (size_t i = 0; i < n.arp_pending.size(); ++i) {
+    if (n.arp_pending[i].ip != a.spa || n.arp_pending[i].iface != iface) continue;
+    ArpPending done = std::move(n.arp_pending[i]);
+    n.arp_pending.erase(n.arp_pending.begin() + static_cast<long>(i));
+    w.cancel(done.timer);
+    learn(w.node(node), iface, a.spa, a.sha, w.now(), true);
+    for (auto& waiting : done.waiting)
+      ip_frame_send(w, node, iface, a.sha, waiting.ip_packet, waiting.origin);
+    break;
+  }
+}
+
+}  // namespace tcplab

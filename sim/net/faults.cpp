@@ -1,0 +1,60 @@
+// Scripted faults ([[fault]] in a scenario, DESIGN.md principle 3: interventions are
+// data). A rule is checked once per packet, where the packet is born: at the node that
+// originates it, as it goes onto its first link (a router's forwarded copy is not checked
+// again, so `nth = 1` means "the first such packet", not "its first hop"). The first rule
+// that fires decides the packet's fate.
+#include "sim/net/layers.h"
+#include "sim/scenario/packet_fields.h"
+#include "sim/wire/frame.h"
+
+namespace tcplab {
+namespace {
+
+// Flips every bit of the last byte of the IPv4 packet, so the receiver's transport
+// checksum (or the header checksum when there is no payload) no longer matches.
+void corrupt(wire::Bytes& frame, const wire::ParsedFrame& p) {
+  if (p.ip) {
+    size_t end = wire::kEthernetHeaderLen + p.ip->total_len;
+    if (end > frame.size() || end == 0) end = frame.size();
+    frame[end - 1] ^= 0xff;
+  } else if (p.arp) {
+    // ARP has no checksum: a corrupted request asks for a different address.
+    frame[wire::kEthernetHeaderLen + 27] ^= 0xff;
+  }
+}
+
+}  // namespace
+
+void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame) {
+  auto& faults = w.faults();
+  if (!faults.empty()) {
+    const wire::ParsedFrame parsed = wire::parse_frame(frame);
+    const PacketFields fields = packet_fields(parsed, frame.size());
+    for (FaultState& f : faults) {
+      if (f.spec.node >= 0 && f.spec.node != node) continue;
+      if (!matches(f.spec.match, fields)) continue;
+      f.matched++;
+      if (!f.spec.every && f.matched != f.spec.nth) continue;
+      f.applied++;
+      switch (f.spec.action) {
+        case FaultAction::Drop:
+          link_send(w, node, iface, std::move(frame), /*fault_drop=*/true);
+          return;
+        case FaultAction::Delay:
+          w.schedule(w.now() + f.spec.delay, EvDelayedSend{node, iface, std::move(frame)});
+          return;
+        case FaultAction::Duplicate:
+          link_send(w, node, iface, frame);
+          link_send(w, node, iface, std::move(frame));
+          return;
+        case FaultAction::Corrupt:
+          corrupt(frame, parsed);
+          link_send(w, node, iface, std::move(frame));
+          return;
+      }
+    }
+  }
+  link_send(w, node, iface, std::move(frame));
+}
+
+}  // namespace tcplab

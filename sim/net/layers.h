@@ -1,0 +1,105 @@
+// The functions of each layer, free functions over the world (smoltcp's "the socket
+// takes and returns values"): each file implements one layer and calls down or up
+// through these declarations only.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sim/net/world.h"
+
+namespace tcplab {
+
+// link.cpp: put a frame on the link behind `iface` (queue, serialisation, loss).
+void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fault_drop = false,
+               uint64_t id = 0);
+void link_frame_arrives(World& w, EvFrameArrives& e);
+void link_free(World& w, const EvLinkFree& e);
+
+// switch.cpp: a frame reaches a switch port.
+void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::Bytes& frame);
+
+// faults.cpp: a frame a node originated is about to go on a link: apply [[fault]] rules.
+void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame);
+
+// routing.cpp: longest-prefix match (RFC 1812 §5.2.4.3), whatever the table's order.
+struct RouteChoice {
+  int32_t route = -1;   // index into node.routes
+  int32_t iface = -1;
+  Ipv4 next_hop;        // the gateway, or the destination itself when directly connected
+};
+std::optional<RouteChoice> route_lookup(const Node& n, Ipv4 dst);
+void add_connected_routes(Node& n);
+
+// arp.cpp
+// Wraps an IPv4 packet in Ethernet to `dst` and sends it (through the fault rules when
+// this node originated it).
+void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
+                   bool origin);
+void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
+                          wire::Bytes ip_packet, bool origin);
+void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a);
+void arp_retry(World& w, const EvArpRetry& e);
+
+// ipv4.cpp
+enum class SendError { None, NetUnreachable, NoSourceAddress };
+struct IpSendOptions {
+  uint8_t ttl = 64;
+  bool df = true;                       // Linux sets DF on UDP/ICMP with PMTU discovery
+  std::optional<Ipv4> src;              // bound address; none: the outgoing interface's
+};
+// Sends an IPv4 packet this node originates. `l4` is the transport message, which must
+// have been checksummed with the source address ip_source_for() gives.
+SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
+                  const IpSendOptions& opt = {});
+// The source address a packet to `dst` would carry (RFC 1122 §3.3.4.3), or none.
+std::optional<Ipv4> ip_source_for(const Node& n, Ipv4 dst);
+void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::Bytes& frame);
+// The frame a packet arrived in, so that a layer above can report a drop of it (why
+// "closed", …) under the same id. Empty for packets that never left the host.
+struct RxContext {
+  uint64_t id = 0;
+  int32_t link = -1;
+  const wire::Bytes* frame = nullptr;  // valid only during the call
+};
+void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, const RxContext& rx = {});
+// Emits a `drop` for the packet being received (or a stand-alone frame for a local one).
+void drop_received(World& w, int32_t node, const RxContext& rx, const wire::Bytes& ip_packet,
+                   DropWhy why);
+// Sends an ICMP error about `offending` (an IPv4 packet) back to its source (RFC 1812 §4.3.2).
+void icmp_send_error(World& w, int32_t node, uint8_t type, uint8_t code,
+                     const wire::Bytes& offending, std::optional<Ipv4> from = std::nullopt);
+
+// sim/proto/icmp.cpp, udp.cpp
+void icmp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+                size_t l4_offset, bool broadcast, const RxContext& rx);
+void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+               size_t l4_offset, bool broadcast, const RxContext& rx);
+// UDP sockets, for commands (sim/proto/udp.cpp). Socket lookups take "s1" or a --as name.
+int32_t udp_find_socket(const Node& n, std::string_view sock);  // index into n.udp, or -1
+// Opens a socket on `port` (0: ephemeral). Returns its index, or -1 with `error` set.
+int32_t udp_open(World& w, int32_t node, uint16_t port, const std::optional<std::string>& name,
+                 std::string& error);
+// Sends one datagram; prints what happened or the error, like the command would.
+bool udp_send(World& w, int32_t node, int32_t sock, Endpoint to, const wire::Bytes& payload,
+              std::string& error);
+// Reads one datagram now if one is queued, else waits for the next.
+void udp_recvfrom(World& w, int32_t node, int32_t sock, uint32_t bufsize);
+
+// sim/apps: ping and traceroute
+void program_timer(World& w, const EvProgramTimer& e);
+void ping_start(World& w, int32_t node, const CmdPing& cmd);
+void traceroute_start(World& w, int32_t node, const CmdTraceroute& cmd);
+// ICMP for programs: an echo reply (icmp_len: the whole ICMP message's length), and an
+// error from `from` quoting a packet we sent (the quoted IP header and what follows it).
+void programs_echo_reply(World& w, int32_t node, const wire::Ipv4Header& ip,
+                         const wire::IcmpHeader& icmp, size_t icmp_len);
+void programs_icmp_error(World& w, int32_t node, Ipv4 from, uint8_t type, uint8_t code,
+                         wire::ByteView quoted);
+
+}  // namespace tcplab
+
+namespace tcplab {
+// commands.cpp: runs one parsed command on a node (prints through World::print).
+void execute_command(World& w, int32_t node, const Command& cmd);
+}  // namespace tcplab

@@ -1,0 +1,153 @@
+// Nodes and what they hold: interfaces, routing table, ARP cache, a switch's MAC table,
+// sockets and running programs. All plain data addressed by index (DESIGN.md principle
+// 2): a node never points at another node, a link or a socket.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/time.h"
+#include "sim/trace/trace_event.h"
+#include "sim/wire/address.h"
+#include "sim/wire/headers.h"
+
+namespace tcplab {
+
+struct IfaceCounters {
+  uint64_t rx_packets = 0, rx_bytes = 0, rx_dropped = 0;
+  uint64_t tx_packets = 0, tx_bytes = 0, tx_dropped = 0;
+};
+
+struct Iface {
+  std::string name;                // "eth0", or a switch port "p1"
+  Mac mac;
+  std::optional<Prefix> addr;      // none on a switch port
+  int32_t link = -1;               // -1: no cable plugged in
+  uint8_t link_side = 0;           // 0: this is the link's end a, 1: end b
+  uint32_t mtu = 1500;
+  IfaceCounters counters;
+};
+
+// One row of `route -n`. Connected routes are made from interface addresses.
+struct Route {
+  Prefix dst;                      // network form
+  std::optional<Ipv4> gateway;     // none: directly connected (flag U without G)
+  int32_t iface = -1;
+  uint32_t metric = 0;
+  uint64_t use = 0;                // the "Use" column: lookups that chose this route
+};
+
+struct ArpEntry {
+  Ipv4 ip;
+  Mac mac;
+  int32_t iface = -1;
+  Time expires = 0;
+};
+
+// A resolution in progress: the request is retried, packets wait (Linux: 3 tries, 1 s apart).
+struct ArpPending {
+  Ipv4 ip;
+  int32_t iface = -1;
+  int tries = 0;
+  EventId timer = 0;
+  struct Waiting {
+    wire::Bytes ip_packet;         // a whole IPv4 packet, without its Ethernet header
+    bool origin = false;           // sent by this node (not forwarded): faults apply
+  };
+  std::vector<Waiting> waiting;
+};
+
+struct MacEntry {                  // a learning switch's table (Linux bridge ageing: 300 s)
+  Mac mac;
+  int32_t port = -1;
+  Time expires = 0;
+};
+
+struct Datagram {
+  Endpoint from;
+  std::vector<uint8_t> data;
+};
+
+struct UdpSocket {
+  int32_t id = 0;                  // the number in "s1"
+  std::string name;                // --as NAME, or empty
+  Ipv4 local_addr;                 // 0.0.0.0 = any
+  uint16_t port = 0;
+  std::deque<Datagram> rx_queue;
+  std::deque<uint32_t> readers;    // pending `udp recvfrom` buffer sizes, in call order
+  uint64_t rx_queue_bytes = 0;
+  bool open = true;
+};
+
+// ---- programs that outlive the command that started them ---------------------------------
+struct PingProgram {
+  Ipv4 dst;
+  std::optional<int> count;
+  Time interval = kSec;
+  int size = 56;
+  int ttl = 64;
+  Time linger = 10 * kSec;
+  bool broadcast = false;
+  uint16_t ident = 0;
+  uint16_t next_seq = 1;
+  int transmitted = 0, received = 0, errors = 0;
+  Time start = 0;
+  std::vector<Time> sent_at;       // by icmp_seq - 1
+  std::vector<bool> answered;
+  Time rtt_min = 0, rtt_max = 0;
+  double rtt_sum = 0, rtt_sum2 = 0;  // in ms, for avg and mdev
+  bool sending_done = false;
+};
+
+struct TracerouteProgram {
+  Ipv4 dst;
+  int max_hops = 30, queries = 3;
+  Time wait = 5 * kSec;
+  uint16_t base_port = 33434;
+  uint16_t sport = 0;              // the probes' source port
+  int ttl = 1;                     // current hop
+  int query = 0;                   // probe number within the hop
+  uint16_t probe_port = 0;         // destination port of the probe in flight
+  Time probe_sent = 0;
+  std::string line;                // the hop's line being built
+  std::optional<Ipv4> last_from;   // who answered the previous probe of this hop
+  bool reached = false;
+  bool waiting = false;
+};
+
+using ProgramState = std::variant<PingProgram, TracerouteProgram>;
+
+struct Program {
+  int32_t id = 0;
+  bool done = false;
+  EventId timer = 0;
+  ProgramState state;
+};
+
+struct Node {
+  std::string name;
+  NodeType type = NodeType::Host;
+  std::vector<Iface> ifaces;
+  std::vector<Route> routes;
+  std::vector<ArpEntry> arp_cache;
+  std::vector<ArpPending> arp_pending;
+  std::vector<MacEntry> mac_table;
+  std::vector<UdpSocket> udp;
+  std::vector<Program> programs;
+  uint16_t next_ip_id = 1;
+  int32_t next_sock_id = 1;        // s1, s2 … shared by every kind of socket
+  int32_t next_program_id = 1;
+
+  bool is_switch() const { return type == NodeType::Switch; }
+  bool forwards() const { return type == NodeType::Router; }
+  // The interface whose subnet holds `a`, or -1.
+  int32_t iface_on_subnet(Ipv4 a) const;
+  // True when `a` is one of this node's own addresses (or loopback).
+  bool owns(Ipv4 a) const;
+};
+
+}  // namespace tcplab

@@ -1,0 +1,42 @@
+// A learning Ethernet switch (IEEE 802.1D transparent bridging): it learns which port
+// each source MAC lives behind, forwards a frame to the port of its destination, and
+// floods broadcasts and unknown destinations to every other port. The frame is forwarded
+// unchanged, so it keeps its id: one frame crossing a switch is one packet in the trace.
+#include "sim/net/layers.h"
+
+namespace tcplab {
+namespace {
+constexpr Time kMacAgeing = 300 * kSec;  // Linux bridge default ageing_time
+}
+
+void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::Bytes& frame) {
+  auto eth = wire::parse_ethernet(frame);
+  if (!eth) return;
+  Node& sw = w.node(node);
+  const Time now = w.now();
+  // Learn (or refresh) the source.
+  if (!eth->src.is_multicast()) {
+    bool found = false;
+    for (MacEntry& m : sw.mac_table) {
+      if (m.mac == eth->src) {
+        m.port = port;
+        m.expires = now + kMacAgeing;
+        found = true;
+      }
+    }
+    if (!found) sw.mac_table.push_back(MacEntry{eth->src, port, now + kMacAgeing});
+  }
+  int32_t out = -1;
+  if (!eth->dst.is_multicast()) {
+    for (const MacEntry& m : sw.mac_table)
+      if (m.mac == eth->dst && m.expires > now) out = m.port;
+  }
+  if (out == port) return;  // the destination is on the port it came from: filter
+  for (size_t p = 0; p < sw.ifaces.size(); ++p) {
+    const int32_t pi = static_cast<int32_t>(p);
+    if (pi == port || (out >= 0 && pi != out)) continue;
+    link_send(w, node, pi, frame, false, id);
+  }
+}
+
+}  // namespace tcplab

@@ -1,0 +1,22 @@
+// What the inspection commands print, laid out like the Linux tools a student will meet
+// (net-tools ifconfig/route/arp/netstat, iproute2 ip/ss). Pure functions of a node.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sim/net/node.h"
+
+namespace tcplab {
+
+std::vector<std::string> format_ifconfig(const Node& n, const std::string* only_iface = nullptr);
+std::vector<std::string> format_ip_addr(const Node& n);
+std::vector<std::string> format_route_n(const Node& n);
+std::vector<std::string> format_ip_route(const Node& n);
+std::vector<std::string> format_arp_n(const Node& n, Time now);
+std::vector<std::string> format_netstat(const Node& n, bool tcp, bool udp, bool listening_only);
+std::vector<std::string> format_ss(const Node& n, bool tcp, bool udp, bool listening_only);
+// Routes in the order Linux lists them (the kernel's trie walk: by destination, then
+// prefix length) — which is not the order a lookup tries them in.
+std::vector<size_t> routes_in_display_order(const Node& n);
+
+}  // namespace tcplab

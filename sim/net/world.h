@@ -1,0 +1,105 @@
+// The world: the whole simulation state as one value (DESIGN.md principle 2). Nodes,
+// links, queues, frames in flight, sockets, programs, the event queue and the RNG are
+// plain data addressed by index, so `World copy = world;` is a snapshot, and running
+// the copy gives the same trace byte for byte (principle 1).
+//
+// Data path of a frame: a program or command -> ip_send (ipv4.cpp) -> arp (arp.cpp)
+// -> faults (faults.cpp) -> link_send (link.cpp) -> FrameArrives event -> node_receive
+// (ipv4.cpp / switch.cpp) -> icmp_input / udp_input (sim/proto) -> programs (sim/apps).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/rng.h"
+#include "sim/core/time.h"
+#include "sim/net/link.h"
+#include "sim/net/node.h"
+#include "sim/scenario/scenario.h"
+#include "sim/trace/trace_event.h"
+
+namespace tcplab {
+
+// ---- what the event queue holds ----------------------------------------------------------
+struct EvFrameArrives {  // the last bit of a frame reaches the far end of a link
+  int32_t link;
+  uint8_t side;          // direction: sent from ends[side]
+  QueuedFrame frame;
+  bool lost;             // lost on the way (link loss or a fault drop): a drop event instead
+};
+struct EvLinkFree { int32_t link; uint8_t side; };  // serialisation done: next in the queue
+struct EvRunStep { int32_t step; };                 // a scenario [[step]] is due
+struct EvArpRetry { int32_t node; Ipv4 ip; };
+struct EvProgramTimer { int32_t node; int32_t program; };
+struct EvLocalDeliver { int32_t node; wire::Bytes ip_packet; };  // to self / loopback
+struct EvDelayedSend { int32_t node; int32_t iface; wire::Bytes frame; };  // fault "delay"
+using Event = std::variant<EvFrameArrives, EvLinkFree, EvRunStep, EvArpRetry, EvProgramTimer,
+                           EvLocalDeliver, EvDelayedSend>;
+
+struct FaultState {
+  FaultSpec spec;
+  uint32_t matched = 0;
+  uint32_t applied = 0;
+};
+
+class World {
+ public:
+  static World from_scenario(const Scenario& s);
+
+  Time now() const { return now_; }
+  // Runs the next event. False when nothing is left.
+  bool step();
+  // Runs every event due at or before `t`, then sets the clock to `t`.
+  void run_until(Time t);
+  std::optional<Time> next_event_time() { return queue_.next_time(); }
+
+  // Runs one command on a node at the current time, as typed into its console. Output
+  // goes to the trace as `app` events; the first is the prompt line "$ CMD".
+  void run_command(int32_t node, const Command& cmd, const std::string& text);
+
+  // Trace events produced since the last take_trace(), in order.
+  std::vector<TraceEvent> take_trace() { return std::exchange(trace_, {}); }
+  const std::vector<TraceEvent>& pending_trace() const { return trace_; }
+  TraceContext trace_context() const;
+
+  uint64_t events_executed() const { return events_executed_; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<Link>& links() const { return links_; }
+  int32_t node_index(std::string_view name) const;
+
+  // ---- used by the layers (net, proto, apps); not for views ------------------------------
+  Node& node(int32_t i) { return nodes_[static_cast<size_t>(i)]; }
+  Link& link(int32_t i) { return links_[static_cast<size_t>(i)]; }
+  Rng& rng() { return rng_; }
+  EventId schedule(Time at, Event e) { return queue_.schedule(at, std::move(e)); }
+  void cancel(EventId id) { queue_.cancel(id); }
+  uint64_t new_frame_id() { return ++last_frame_id_; }
+  void emit(TraceEvent e) { trace_.push_back(std::move(e)); }
+  void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::Bytes& frame,
+                   DropWhy why = DropWhy::Loss);
+  // One line of program output on a node.
+  void print(int32_t node, std::string text, std::string sock = {});
+  std::vector<FaultState>& faults() { return faults_; }
+
+ private:
+  void dispatch(Event& e);
+
+  Time now_ = 0;
+  EventQueue<Event> queue_;
+  Rng rng_;
+  std::vector<Node> nodes_;
+  std::vector<Link> links_;
+  std::vector<StepSpec> steps_;
+  std::vector<FaultState> faults_;
+  uint64_t last_frame_id_ = 0;
+  uint64_t events_executed_ = 0;
+  std::vector<TraceEvent> trace_;
+  std::string title_;
+  uint64_t seed_ = 1;
+  std::string profile_ = "linux";
+};
+
+}  // namespace tcplab

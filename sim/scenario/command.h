@@ -1,0 +1,134 @@
+// The command language (DESIGN.md "Command language"): one parser shared by scenario
+// steps, the GUI console and tests. Parsing turns a line into a plain value; running it
+// is the world's business (sim/net/commands.cpp). Addresses are IPv4 literals.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/core/result.h"
+#include "sim/core/time.h"
+#include "sim/wire/address.h"
+
+namespace tcplab {
+
+// ---- inspection ------------------------------------------------------------------------
+struct CmdIfconfig { std::optional<std::string> iface; };  // ifconfig [IFACE]
+struct CmdIpAddr {};                                       // ip addr | ip a | ip addr show
+struct CmdRouteShow { bool iproute2 = false; };            // route -n | ip route [show]
+struct CmdArpShow {};                                      // arp -n | arp -an | ip neigh
+// netstat -an / -anu / -ant / -tan …; ss -tan / -uan / -an / -tln / -ti …
+struct CmdSockets {
+  bool ss = false;         // ss (iproute2 layout) rather than netstat (net-tools)
+  bool tcp = true, udp = true;
+  bool listening_only = false;  // -l
+  bool info = false;            // ss -i
+  // Neither -a nor -l: like Linux, list only sockets that are not listening (TCP LISTEN
+  // and unconnected UDP sockets are hidden), so `ss -t` shows connections only.
+  bool connected_only = false;
+};
+
+// ---- routes ----------------------------------------------------------------------------
+// route add -net 10.0.0.0/8 gw 192.168.1.2 [dev eth0] [metric N]
+// route add -net 10.0.0.0 netmask 255.0.0.0 gw …   route add -host A gw …
+// route add default gw 192.168.1.1                  ip route add 10.0.0.0/8 via … [dev …]
+struct CmdRouteAdd {
+  Prefix dst;  // network form (host bits cleared)
+  std::optional<Ipv4> gateway;
+  std::optional<std::string> dev;
+  uint32_t metric = 0;
+};
+struct CmdRouteDel {  // route del -net …/default …, ip route del …
+  Prefix dst;
+  std::optional<Ipv4> gateway;
+  std::optional<std::string> dev;
+};
+
+// ---- tools -----------------------------------------------------------------------------
+struct CmdPing {  // ping [-c N] [-i DUR] [-s SIZE] [-t TTL] [-W DUR] [-b] ADDR
+  Ipv4 dst;
+  std::optional<int> count;  // none: until the run ends (Linux: until Ctrl-C)
+  Time interval = kSec;      // iputils: 1 s
+  int size = 56;             // ICMP payload bytes: "56(84) bytes of data"
+  int ttl = 64;
+  Time linger = 10 * kSec;   // -W: how long to wait for replies after the last request
+  bool broadcast = false;    // -b
+};
+struct CmdTraceroute {  // traceroute [-m MAX] [-q N] [-w SEC] [-p PORT] ADDR
+  Ipv4 dst;
+  int max_hops = 30;
+  int queries = 3;
+  Time wait = 5 * kSec;
+  uint16_t base_port = 33434;
+};
+
+// ---- UDP sockets -------------------------------------------------------------------------
+struct CmdUdpBind { uint16_t port = 0; std::optional<std::string> name; };  // 0 = ephemeral
+struct CmdUdpSendto {
+  std::optional<std::string> sock;  // none: a fresh socket on an ephemeral port
+  Endpoint to;
+  std::string text;                 // used when `bytes` is not given
+  std::optional<uint32_t> bytes;    // --bytes N: N bytes of filler
+};
+struct CmdUdpRecvfrom { std::string sock; uint32_t bufsize = 65536; };
+
+// ---- TCP (run by the TCP layer; parsed here so scenarios can be checked) ---------------
+enum class ReadMode : uint8_t { Auto, Manual };
+struct CmdTcpListen {
+  uint16_t port = 0;
+  int backlog = 128;
+  std::optional<std::string> name;
+  bool manual_accept = false;
+  ReadMode read = ReadMode::Auto;
+};
+struct CmdTcpAccept { std::string listener; };
+struct CmdTcpConnect {
+  Endpoint to;
+  std::optional<uint16_t> sport;
+  std::optional<std::string> name;
+  ReadMode read = ReadMode::Auto;
+};
+struct CmdTcpSend { std::string sock; std::string text; std::optional<uint32_t> bytes; };
+struct CmdTcpRecv { std::string sock; std::optional<uint32_t> max; };
+struct CmdTcpShutdown { std::string sock; };
+struct CmdTcpClose { std::string sock; };
+struct CmdTcpAbort { std::string sock; };
+
+// ---- programs ----------------------------------------------------------------------------
+struct CmdAppEchoServer { uint16_t port = 0; };
+struct CmdAppFileServer { uint16_t port = 0; std::vector<std::pair<std::string, uint64_t>> files; };
+struct CmdAppDownload { Endpoint from; std::string file; };
+struct CmdAppBulkSink { uint16_t port = 0; };
+struct CmdAppBulkSend { Endpoint to; std::optional<uint64_t> bytes; };
+struct CmdAppRequests { Endpoint to; uint32_t count = 1; uint32_t size = 100; bool reuse = false; };
+struct CmdHping3 {  // hping3 [-S] [-A] [-F] [-R] [-P] -p DPORT [-s SPORT] [-M SEQ] [-L ACK] [-d LEN] [-w WIN] [-c N] ADDR
+  Ipv4 dst;
+  uint8_t flags = 0;  // wire::tcpflag bits
+  uint16_t dport = 0;
+  std::optional<uint16_t> sport;
+  std::optional<uint32_t> seq, ack;
+  uint32_t data_len = 0;
+  uint16_t window = 64;  // hping3's default window
+  int count = 1;
+};
+
+using Command = std::variant<
+    CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdRouteAdd, CmdRouteDel,
+    CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdTcpListen,
+    CmdTcpAccept, CmdTcpConnect, CmdTcpSend, CmdTcpRecv, CmdTcpShutdown, CmdTcpClose,
+    CmdTcpAbort, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
+    CmdAppBulkSend, CmdAppRequests, CmdHping3>;
+
+// Parses one command line. Errors say what is wrong in the words of the tool
+// ("ping: usage: …", "unknown command 'pong' (did you mean 'ping'?)") with the 0-based
+// offset of the offending word in `line`.
+Result<Command> parse_command(std::string_view line);
+
+// The first word(s) of the command, e.g. "ping", "route add", "udp sendto": for messages.
+std::string command_name(const Command& c);
+
+}  // namespace tcplab

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tcplab set-up, build and launch, on a fresh Debian 12 machine.
+#
+#   ./tcplab.sh              install what is missing, build, launch on the default scenario
+#   ./tcplab.sh run ARGS...  the same set-up, then ./build/tcplab ARGS...
+#   ./tcplab.sh test         the same set-up, then the whole test suite (ctest)
+#   ./tcplab.sh build        set-up and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+BUILD_DIR=${TCPLAB_BUILD_DIR:-$ROOT/build}
+
+# Every Debian package the build, the app and the tests need (DESIGN.md "Dependencies").
+PACKAGES=(
+  cmake g++ make pkg-config
+  libtomlplusplus-dev doctest-dev
+  libimgui-dev libglfw3-dev python3-glad libstb-dev libfontconfig-dev
+  libpcap-dev
+  tshark xvfb xauth
+  libbenchmark-dev
+)
+
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      echo "$p"
+    fi
+  done
+}
+
+install_packages() {
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  echo "tcplab.sh: installing missing Debian packages:" $missing
+  local SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      SUDO=(sudo)
+    else
+      echo "tcplab.sh: these packages are missing and I am neither root nor able to use sudo:" >&2
+      echo "    $missing" >&2
+      echo "Install them as root: apt-get install $missing" >&2
+      exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark's package asks whether non-root users may capture; answer "no" ahead of time.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | "${SUDO[@]}" debconf-set-selections 2>/dev/null || true
+  "${SUDO[@]}" apt-get update -qq
+  # shellcheck disable=SC2086
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+}
+
+build() {
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${TCPLAB_BUILD_TYPE:-Release}" "$@" >/dev/null
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+  ln -sfn "$BUILD_DIR/tcplab" "$ROOT/tcplab"
+}
+
+cmd=${1:-gui}
+case "$cmd" in
+  gui)
+    install_packages; build; exec "$BUILD_DIR/tcplab" ;;
+  run)
+    shift; install_packages; build; exec "$BUILD_DIR/tcplab" "$@" ;;
+  build)
+    install_packages; build ;;
+  test)
+    shift
+    install_packages; build
+    cd "$BUILD_DIR"
+    ctest --output-on-failure -j "$(nproc)" "$@" ;;
+  -h|--help|help)
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *)
+    echo "tcplab.sh: unknown command '$cmd' (expected: run, test, build, or nothing)" >&2
+    exit 2 ;;
+esac
