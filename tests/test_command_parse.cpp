@@ -221,6 +221,9 @@ TEST_SUITE("route edits") {
     CHECK(d.dst == Prefix{ip(0, 0, 0, 0), 0});
     CHECK(d.gateway == ip(192, 168, 1, 1));
   }
+  TEST_CASE("a leading -n is allowed before add") {
+    CHECK(parse_as<CmdRouteAdd>("route -n add default gw 10.0.0.1").gateway == ip(10, 0, 0, 1));
+  }
   TEST_CASE("net-tools allows the interface last without 'dev'") {
     CHECK(parse_as<CmdRouteAdd>("route add -net 10.0.0.0/8 eth1").dev == "eth1");
   }

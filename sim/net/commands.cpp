@@ -115,8 +115,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
         } else if constexpr (std::is_same_v<T, CmdArpShow>) {
           print_lines(w, node, format_arp_n(n, w.now()));
         } else if constexpr (std::is_same_v<T, CmdSockets>) {
-          print_lines(w, node, c.ss ? format_ss(n, c.tcp, c.udp, c.listening_only)
-                                    : format_netstat(n, c.tcp, c.udp, c.listening_only));
+          print_lines(w, node, c.ss ? format_ss(n, c) : format_netstat(n, c));
         } else if constexpr (std::is_same_v<T, CmdRouteAdd>) {
           route_add(w, node, c);
         } else if constexpr (std::is_same_v<T, CmdRouteDel>) {
@@ -160,6 +159,27 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           }
           w.print(node, "sendto " + to_string(c.to) + " from " + label + " (port " +
                             std::to_string(port) + "): " + std::to_string(payload.size()) + " bytes",
+                  sid);
+        } else if constexpr (std::is_same_v<T, CmdUdpReply>) {
+          const int32_t s = find_socket_or_say(w, node, "udp reply", c.sock);
+          if (s < 0) return;
+          const UdpSocket& sock = w.node(node).udp[static_cast<size_t>(s)];
+          const std::string sid = "s" + std::to_string(sock.id);
+          if (!sock.last_from) {
+            w.print(node, "udp reply: " + sock_label(sock) +
+                              " has not received a datagram yet (udp recvfrom first)", sid);
+            return;
+          }
+          const Endpoint to = *sock.last_from;
+          const std::string label = sock_label(sock);
+          const wire::Bytes payload = payload_of(c.text, c.bytes);
+          std::string error;
+          if (!udp_send(w, node, s, to, payload, error)) {
+            w.print(node, error, sid);
+            return;
+          }
+          w.print(node, "sendto " + to_string(to) + " from " + label + ": " +
+                            std::to_string(payload.size()) + " bytes (a reply to the last sender)",
                   sid);
         } else if constexpr (std::is_same_v<T, CmdUdpRecvfrom>) {
           const int32_t s = find_socket_or_say(w, node, "udp recvfrom", c.sock);

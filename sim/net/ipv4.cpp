@@ -145,7 +145,14 @@ void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire
   }
   // Ethernet padding after the IP packet is not part of it.
   wire::Bytes ip_packet(payload.begin(), payload.begin() + ip->total_len);
-  const bool for_us = n.owns(ip->dst) || ip->dst.v == 0xffffffffu || is_directed_broadcast(n, ip->dst);
+  // A broadcast for the subnet it arrived on is for us. A directed broadcast for another of
+  // a router's subnets is forwarded there as a link-layer broadcast (RFC 1812 §5.3.5.2;
+  // Linux does this with net.ipv4.conf.*.bc_forwarding = 1 — tcplab models a router
+  // that forwards them, so the lesson can show one reaching a whole subnet).
+  const bool arrived_subnet_broadcast =
+      f.addr && f.addr->len <= 30 && f.addr->broadcast() == ip->dst;
+  const bool for_us = n.owns(ip->dst) || ip->dst.v == 0xffffffffu || arrived_subnet_broadcast ||
+                      (!n.forwards() && is_directed_broadcast(n, ip->dst));
   if (for_us) {
     wire::ByteView l4(ip_packet.data() + ip->ihl * 4u, ip_packet.size() - ip->ihl * 4u);
     if (!l4_checksum_ok(*ip, l4)) {

@@ -80,6 +80,7 @@ struct UdpSocket {
   std::deque<Datagram> rx_queue;
   std::deque<uint32_t> readers;    // pending `udp recvfrom` buffer sizes, in call order
   uint64_t rx_queue_bytes = 0;
+  std::optional<Endpoint> last_from;  // sender of the last datagram read, for `udp reply`
   bool open = true;
 };
 

@@ -160,13 +160,15 @@ std::vector<std::string> format_arp_n(const Node& n, Time now) {
   return out;
 }
 
-std::vector<std::string> format_netstat(const Node& n, bool tcp, bool udp, bool listening_only) {
+std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) {
   std::vector<std::string> out;
-  out.push_back(listening_only ? "Active Internet connections (only servers)"
-                               : "Active Internet connections (servers and established)");
+  out.push_back(which.listening_only   ? "Active Internet connections (only servers)"
+                : which.connected_only ? "Active Internet connections (w/o servers)"
+                                       : "Active Internet connections (servers and established)");
   out.push_back("Proto Recv-Q Send-Q Local Address           Foreign Address         State      ");
-  (void)tcp;  // TCP rows arrive with the TCP layer
-  if (udp) {
+  // TCP rows arrive with the TCP layer. An unconnected UDP socket counts as a server:
+  // shown by -a and -l, hidden otherwise.
+  if (which.udp && !which.connected_only) {
     for (const UdpSocket& s : n.udp) {
       if (!s.open) continue;
       const std::string local = to_string(s.local_addr) + ":" + std::to_string(s.port);
@@ -177,14 +179,14 @@ std::vector<std::string> format_netstat(const Node& n, bool tcp, bool udp, bool 
   return out;
 }
 
-std::vector<std::string> format_ss(const Node& n, bool tcp, bool udp, bool listening_only) {
+std::vector<std::string> format_ss(const Node& n, const CmdSockets& which) {
   std::vector<std::string> out;
-  const bool netid = tcp && udp;
+  const bool netid = which.tcp && which.udp;
   std::string head = netid ? "Netid " : "";
   out.push_back(head + fmt("%-7s %-7s %-7s %21s %-21s %s", "State", "Recv-Q", "Send-Q",
                            "Local Address:Port", " Peer Address:Port", "Process"));
-  (void)listening_only;  // UNCONN UDP sockets count as listening for ss -l
-  if (udp) {
+  // An unconnected (UNCONN) UDP socket counts as listening: ss -l and -a show it.
+  if (which.udp && !which.connected_only) {
     for (const UdpSocket& s : n.udp) {
       if (!s.open) continue;
       const std::string local = to_string(s.local_addr) + ":" + std::to_string(s.port);

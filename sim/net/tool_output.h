@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/net/node.h"
+#include "sim/scenario/command.h"
 
 namespace tcplab {
 
@@ -13,8 +14,9 @@ std::vector<std::string> format_ip_addr(const Node& n);
 std::vector<std::string> format_route_n(const Node& n);
 std::vector<std::string> format_ip_route(const Node& n);
 std::vector<std::string> format_arp_n(const Node& n, Time now);
-std::vector<std::string> format_netstat(const Node& n, bool tcp, bool udp, bool listening_only);
-std::vector<std::string> format_ss(const Node& n, bool tcp, bool udp, bool listening_only);
+// `which` says which sockets the flags ask for (-t/-u, -l, neither -a nor -l).
+std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which);
+std::vector<std::string> format_ss(const Node& n, const CmdSockets& which);
 // Routes in the order Linux lists them (the kernel's trie walk: by destination, then
 // prefix length) — which is not the order a lookup tries them in.
 std::vector<size_t> routes_in_display_order(const Node& n);

@@ -58,6 +58,7 @@ void serve_readers(World& w, int32_t node, UdpSocket& s) {
     Datagram d = std::move(s.rx_queue.front());
     s.rx_queue.pop_front();
     s.rx_queue_bytes -= d.data.size();
+    s.last_from = d.from;
     const size_t copied = std::min<size_t>(bufsize, d.data.size());
     std::string line = "recvfrom(" + std::to_string(bufsize) + ") on " + sock_label(s) + ": " +
                        std::to_string(copied) + " bytes " +

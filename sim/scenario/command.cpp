@@ -576,6 +576,7 @@ Command parse_route_edit(Words& w, bool add) {
 }
 
 Command parse_route(Words& w) {
+  while (w.peek() && w.peek()->text == "-n") ++w.pos;  // `route -n add …` is accepted by net-tools
   const Token* t = w.peek();
   if (t && (t->text == "add" || t->text == "del" || t->text == "delete")) {
     ++w.pos;
@@ -770,8 +771,16 @@ Command parse_udp(Words& w, const Token& sub) {
       c.bufsize = uint32_t(number(w, a.operands[1], "buffer size", 1, std::numeric_limits<uint32_t>::max()));
     return c;
   }
-  fail(sub.offset, "udp: unknown command " + quoted(sub.text) + " (udp bind, sendto or recvfrom)" +
-                       did_you_mean(sub.text, {"bind", "sendto", "recvfrom"}));
+  if (sub.text == "reply") {
+    CmdUdpReply c;
+    c.sock = sock_ref(w, w.next("SOCK"));
+    Payload p = payload(w, kMaxUdpPayload, true);
+    c.text = std::move(p.text);
+    if (p.bytes) c.bytes = uint32_t(*p.bytes);
+    return c;
+  }
+  fail(sub.offset, "udp: unknown command " + quoted(sub.text) + " (udp bind, sendto, recvfrom or reply)" +
+                       did_you_mean(sub.text, {"bind", "sendto", "recvfrom", "reply"}));
 }
 
 Command parse_tcp(Words& w, const Token& sub) {
@@ -951,6 +960,7 @@ std::string command_name(const Command& c) {
           [](const CmdUdpBind&) -> std::string { return "udp bind"; },
           [](const CmdUdpSendto&) -> std::string { return "udp sendto"; },
           [](const CmdUdpRecvfrom&) -> std::string { return "udp recvfrom"; },
+          [](const CmdUdpReply&) -> std::string { return "udp reply"; },
           [](const CmdTcpListen&) -> std::string { return "tcp listen"; },
           [](const CmdTcpAccept&) -> std::string { return "tcp accept"; },
           [](const CmdTcpConnect&) -> std::string { return "tcp connect"; },

@@ -75,6 +75,13 @@ struct CmdUdpSendto {
   std::optional<uint32_t> bytes;    // --bytes N: N bytes of filler
 };
 struct CmdUdpRecvfrom { std::string sock; uint32_t bufsize = 65536; };
+// udp reply SOCK TEXT | --bytes N: send to whoever sent SOCK's last datagram — the
+// course's `s.sendto(data, client_addr)` after `data, client_addr = s.recvfrom(5)`.
+struct CmdUdpReply {
+  std::string sock;
+  std::string text;
+  std::optional<uint32_t> bytes;
+};
 
 // ---- TCP (run by the TCP layer; parsed here so scenarios can be checked) ---------------
 enum class ReadMode : uint8_t { Auto, Manual };
@@ -118,7 +125,7 @@ struct CmdHping3 {  // hping3 [-S] [-A] [-F] [-R] [-P] -p DPORT [-s SPORT] [-M S
 
 using Command = std::variant<
     CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdRouteAdd, CmdRouteDel,
-    CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdTcpListen,
+    CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdUdpReply, CmdTcpListen,
     CmdTcpAccept, CmdTcpConnect, CmdTcpSend, CmdTcpRecv, CmdTcpShutdown, CmdTcpClose,
     CmdTcpAbort, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
     CmdAppBulkSend, CmdAppRequests, CmdHping3>;

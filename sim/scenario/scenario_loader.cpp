@@ -37,8 +37,6 @@ using Words = std::vector<std::string_view>;
 const Words kTopKeys = {"title", "title_zh", "summary", "summary_zh", "seed", "duration",
                         "tcp", "node", "link", "step", "fault"};
 const Words kTopSettable = {"title", "title_zh", "summary", "summary_zh", "seed", "duration"};
-const Words kTcpDurationKeys = {"time_wait", "min_rto", "max_rto", "initial_rto", "delayed_ack",
-                                "fin_timeout"};
 const Words kTcpKeys = {"profile", "time_wait", "min_rto", "max_rto", "initial_rto",
                         "delayed_ack", "fin_timeout", "syn_retries", "syn_linear_timeouts",
                         "synack_retries", "retries2", "initial_cwnd", "mss", "rmem", "wmem",
@@ -55,8 +53,11 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      size_t substitute = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, substitute});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.size()][b.size()];
@@ -73,14 +74,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
     if (d < best_d) best_d = d, best = c;
   }
   size_t limit = word.size() <= 4 ? 1 : 2;
-  if (best_d != SIZE_MAX && best_d <= limit && best_d < word.size()) return " (did you mean '" + std::string(best) + "'?)";
-  if (word.size() >= 3 && std::count_if(candidates.begin(), candidates.end(),
-                                        [&](std::string_view c) { return c.starts_with(word); }) == 1) {
-    return " (did you mean '" + std::string(*std::find_if(candidates.begin(), candidates.end(), [&](std::string_view c) {
-             return c.starts_with(word);
-           })) + "'?)";
+  if (best_d == SIZE_MAX || best_d > limit || best_d >= word.size()) {
+    auto starts = [&](std::string_view c) { return c.starts_with(word); };
+    if (word.size() < 3 || std::count_if(candidates.begin(), candidates.end(), starts) != 1) return "";
+    best = *std::find_if(candidates.begin(), candidates.end(), starts);
   }
-  return "";
+  return " (did you mean '" + std::string(best) + "'?)";
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
@@ -127,13 +126,16 @@ bool only_chars(std::string_view s, std::string_view extra) {
 // Why `a` cannot be an interface address at all (whatever its prefix), or "".
 std::string unusable_address(Ipv4 a) {
   switch (classify(a)) {
-    case AddressKind::Unspecified: return "0.0.0.0 is the unspecified address (\"any\"), not an interface address";
+    case AddressKind::Unspecified:
+      return "0.0.0.0 is the unspecified address (\"any\"), not an interface address";
     case AddressKind::Loopback:
-      return to_string(a) + " is a loopback address (127.0.0.0/8): it never leaves its host, so it cannot be on a link";
+      return to_string(a) +
+             " is a loopback address (127.0.0.0/8): it never leaves its host, so it cannot be on a link";
     case AddressKind::Multicast:
       return to_string(a) + " is a multicast address (224.0.0.0/4): it names a group, not one interface";
     case AddressKind::LimitedBroadcast:
-      return "255.255.255.255 is the limited broadcast address (every host on the link), not an interface address";
+      return "255.255.255.255 is the limited broadcast address (every host on the link), "
+             "not an interface address";
     default: return "";
   }
 }
@@ -451,7 +453,9 @@ Scenario Loader::read(const toml::table& root) {
 void Loader::read_top(const toml::table& root, Scenario& sc) {
   check_keys(root, kTopKeys, "at the top level");
   if (std::optional<std::string> s = str(root, "title")) sc.title = *s;
-  else if (!root.contains("title")) error(Where{1, 1, {}}, "missing required key 'title' (e.g. title = \"Three-way handshake\")");
+  else if (!root.contains("title")) {
+    error(Where{1, 1, {}}, "missing required key 'title' (e.g. title = \"Three-way handshake\")");
+  }
   if (auto s = str(root, "title_zh")) sc.title_zh = *s;
   if (auto s = str(root, "summary")) sc.summary = *s;
   if (auto s = str(root, "summary_zh")) sc.summary_zh = *s;
@@ -467,7 +471,10 @@ void Loader::read_tcp(const toml::table& t, TcpSettings& tcp) {
   check_keys(t, kTcpKeys, "in [tcp]");
   if (auto p = str(t, "profile")) {
     if (*p == "linux" || *p == "rfc") tcp.profile = *p;
-    else error(at(*t.get("profile")), "profile must be \"linux\" or \"rfc\", not \"" + *p + "\"" + did_you_mean(*p, {"linux", "rfc"}));
+    else {
+      error(at(*t.get("profile")),
+            "profile must be \"linux\" or \"rfc\", not \"" + *p + "\"" + did_you_mean(*p, {"linux", "rfc"}));
+    }
   }
   tcp.time_wait = duration(t, "time_wait");
   tcp.min_rto = duration(t, "min_rto", 1);
@@ -530,22 +537,21 @@ void Loader::read_node(const toml::table& t, Scenario& sc) {
       }
     }
   }
-  std::string label = node.name.empty() ? "this node" : "'" + node.name + "'";
   if (info.type_ok && node.type == NodeType::Switch) {
-    // A switch is layer 2 only: its ports come from its links (p1, p2 …).
-    for (std::string_view key : {"ifaces", "gateway", "routes"}) {
-      if (const toml::node* n = t.get(key)) {
-        error(at(*n), "a switch has no " + std::string(key == "ifaces" ? "addresses" : key == "gateway" ? "gateway" : "routes") +
-                          ": remove " + std::string(key) + " from " + label +
-                          (key == "ifaces" ? " (its ports p1, p2 … come from its links)" : ""));
-      }
+    // A switch is layer 2 only: no addresses, so no gateway or routes; its ports come
+    // from its links (p1, p2 …).
+    std::string from = " from '" + node.name + "'";
+    if (const toml::node* n = t.get("ifaces")) {
+      error(at(*n), "a switch has no addresses: remove ifaces" + from + " (its ports p1, p2 … come from its links)");
     }
+    if (const toml::node* n = t.get("gateway")) error(at(*n), "a switch has no gateway: remove gateway" + from);
+    if (const toml::node* n = t.get("routes")) error(at(*n), "a switch has no routes: remove routes" + from);
   } else {
-    if (const toml::node* n = t.get("ifaces")) read_ifaces(*n, node, info);
     const toml::node* ifaces = t.get("ifaces");
+    if (ifaces) read_ifaces(*ifaces, node, info);
     if (info.type_ok && node.ifaces.empty() && (!ifaces || ifaces->is_table())) {
       error(ifaces ? at(*ifaces) : at(t), std::string("a ") + to_string(node.type) +
-                                             " needs at least one interface, e.g. ifaces = { eth0 = \"192.168.1.10/24\" }");
+                                              " needs at least one interface, e.g. ifaces = { eth0 = \"192.168.1.10/24\" }");
     }
     if (t.contains("gateway")) read_gateway(t, node, info);
     if (const toml::node* n = t.get("routes")) {
@@ -617,15 +623,18 @@ void Loader::read_gateway(const toml::table& t, NodeSpec& node, const NodeInfo& 
   node.gateway = *gw;
   if (!all_addresses_ok(node, info)) return;  // judged against wrong interfaces: reported already
   for (const IfaceSpec& i : node.ifaces) {
-    if (i.addr.addr == *gw) return error(w, "gateway " + *text + " is " + node.name + "'s own address (" + i.name + ")");
+    if (i.addr.addr == *gw) {
+      return error(w, "gateway " + *text + " is " + node.name + "'s own address (" + i.name + ")");
+    }
   }
   for (const IfaceSpec& i : node.ifaces) {
     if (!i.addr.contains(*gw)) continue;
+    std::string subnet = to_string(Prefix{i.addr.network(), i.addr.len});
     if (i.addr.len <= 30 && *gw == i.addr.network()) {
-      return error(w, "gateway " + *text + " is the network address of " + to_string(Prefix{i.addr.network(), i.addr.len}));
+      return error(w, "gateway " + *text + " is the network address of " + subnet);
     }
     if (i.addr.len <= 30 && *gw == i.addr.broadcast()) {
-      return error(w, "gateway " + *text + " is the broadcast address of " + to_string(Prefix{i.addr.network(), i.addr.len}));
+      return error(w, "gateway " + *text + " is the broadcast address of " + subnet);
     }
     return;
   }
@@ -655,7 +664,10 @@ void Loader::read_route(const toml::node& n, NodeSpec& node, const NodeInfo& inf
     route.dst = Prefix{Ipv4(0), 0};
   } else {
     std::optional<Prefix> p = parse_prefix(words[0].s, 32);
-    if (!p) return err(0, "'" + std::string(words[0].s) + "' is not a route destination (expected e.g. 10.0.0.0/8 or default)");
+    if (!p) {
+      return err(0, "'" + std::string(words[0].s) +
+                        "' is not a route destination (expected e.g. 10.0.0.0/8 or default)");
+    }
     if (p->addr != p->network()) {
       return err(0, "route destination " + std::string(words[0].s) + " has host bits set (the network is " +
                         to_string(Prefix{p->network(), p->len}) + ")");
@@ -669,9 +681,13 @@ void Loader::read_route(const toml::node& n, NodeSpec& node, const NodeInfo& inf
       return err(words[i].off, "unexpected '" + std::string(w) + "' in route (expected 'via ADDR' or 'dev IFACE')" +
                                    (w == "gw" ? ": this is ip-route syntax, so 'via', not 'gw'" : ""));
     }
-    if (i + 1 >= words.size()) return err(words[i].off, "'" + std::string(w) + "' needs " + (w == "via" ? "an address" : "an interface name"));
+    if (i + 1 >= words.size()) {
+      return err(words[i].off, "'" + std::string(w) + "' needs " + (w == "via" ? "an address" : "an interface name"));
+    }
     const Word& arg = words[i + 1];
-    if ((w == "via" && route.via) || (w == "dev" && route.dev)) return err(words[i].off, "'" + std::string(w) + "' given twice");
+    if ((w == "via" && route.via) || (w == "dev" && route.dev)) {
+      return err(words[i].off, "'" + std::string(w) + "' given twice");
+    }
     if (w == "via") {
       std::optional<Ipv4> a = parse_ipv4(arg.s);
       if (!a) return err(arg.off, "'" + std::string(arg.s) + "' is not an IPv4 address");
@@ -700,14 +716,18 @@ void Loader::read_route(const toml::node& n, NodeSpec& node, const NodeInfo& inf
   if (route.via && ifaces_ok) {
     std::string via = to_string(*route.via);
     for (const IfaceSpec& i : node.ifaces) {
-      if (i.addr.addr == *route.via) return err(via_off, "via " + via + " is " + node.name + "'s own address (" + i.name + ")");
+      if (i.addr.addr == *route.via) {
+        return err(via_off, "via " + via + " is " + node.name + "'s own address (" + i.name + ")");
+      }
     }
     if (dev && !dev->addr.contains(*route.via)) {
       return err(via_off, "via " + via + " is not on " + dev->name + "'s subnet " +
                               to_string(Prefix{dev->addr.network(), dev->addr.len}));
     }
-    if (std::none_of(node.ifaces.begin(), node.ifaces.end(), [&](const IfaceSpec& i) { return i.addr.contains(*route.via); })) {
-      return err(via_off, "via " + via + " is not on a connected subnet of " + node.name + " (" + ifaces_text(node) + ")");
+    auto holds_via = [&](const IfaceSpec& i) { return i.addr.contains(*route.via); };
+    if (std::none_of(node.ifaces.begin(), node.ifaces.end(), holds_via)) {
+      return err(via_off, "via " + via + " is not on a connected subnet of " + node.name + " (" +
+                              ifaces_text(node) + ")");
     }
   }
   node.routes.push_back(std::move(route));
@@ -792,7 +812,8 @@ void Loader::read_links(const std::vector<const toml::table*>& ts, Scenario& sc)
         bool port = p.size() >= 2 && p.size() <= 6 && p[0] == 'p' && p[1] != '0' &&
                     p.find_first_not_of("0123456789", 1) == std::string::npos;
         if (!port) {
-          error(e->where, "switch ports are named p1, p2 …, not '" + p + "' (or write just \"" + node.name + "\" for a new port)");
+          error(e->where, "switch ports are named p1, p2 …, not '" + p + "' (or write just \"" + node.name +
+                              "\" for a new port)");
           e->node = -1;
           continue;
         }
@@ -810,7 +831,8 @@ void Loader::read_links(const std::vector<const toml::table*>& ts, Scenario& sc)
           e->node = -1;
           continue;
         }
-      } else if (std::none_of(node.ifaces.begin(), node.ifaces.end(), [&](const IfaceSpec& i) { return i.name == e->iface; })) {
+      } else if (std::none_of(node.ifaces.begin(), node.ifaces.end(),
+                              [&](const IfaceSpec& i) { return i.name == e->iface; })) {
         Words names;
         std::vector<std::string> list;
         for (const IfaceSpec& i : node.ifaces) names.push_back(i.name), list.push_back(i.name);
@@ -822,8 +844,9 @@ void Loader::read_links(const std::vector<const toml::table*>& ts, Scenario& sc)
       }
       auto [it, fresh] = used.emplace(std::pair(e->node, e->iface), sc.links.size());
       if (!fresh) {
-        error(e->where, end_name(e->node, e->iface) + " is already connected by link " + std::to_string(it->second + 1) +
-                            " (line " + std::to_string(sc.links[it->second].pos.line) + ")");
+        error(e->where, end_name(e->node, e->iface) + " is already connected by link " +
+                            std::to_string(it->second + 1) + " (line " +
+                            std::to_string(sc.links[it->second].pos.line) + ")");
       }
     }
     sc.links.push_back(std::move(link));
@@ -832,8 +855,8 @@ void Loader::read_links(const std::vector<const toml::table*>& ts, Scenario& sc)
 
   for (size_t l = 0; l < drafts.size(); ++l) {
     for (auto [e, out] : {std::pair(&drafts[l].a, &sc.links[l].a), std::pair(&drafts[l].b, &sc.links[l].b)}) {
-      if (e->node >= 0 && node_info_[size_t(e->node)].type_ok && sc.nodes[size_t(e->node)].type == NodeType::Switch &&
-          e->iface.empty()) {
+      bool new_port = e->node >= 0 && e->iface.empty() && sc.nodes[size_t(e->node)].type == NodeType::Switch;
+      if (new_port) {
         std::set<int>& taken = taken_ports[size_t(e->node)];
         int p = 1;
         while (taken.count(p)) ++p;
@@ -876,7 +899,9 @@ void Loader::check_segments(const Scenario& sc) {
     if (iface.empty()) continue;  // a switch
     const NodeSpec& n = sc.nodes[size_t(node)];
     for (size_t i = 0; i < n.ifaces.size(); ++i) {
-      if (n.ifaces[i].name == iface && node_info_[size_t(node)].ifaces[i].addr_ok) segments[find(v)].push_back({node, i});
+      if (n.ifaces[i].name == iface && node_info_[size_t(node)].ifaces[i].addr_ok) {
+        segments[find(v)].push_back({node, i});
+      }
     }
   }
   for (auto& [root, members] : segments) {
@@ -884,6 +909,10 @@ void Loader::check_segments(const Scenario& sc) {
     std::sort(members.begin(), members.end(), [&](const Member& x, const Member& y) {
       return std::pair(where(x).line, where(x).col) < std::pair(where(y).line, where(y).col);
     });
+    auto is_router = [&](const Member& m) { return sc.nodes[size_t(m.node)].type == NodeType::Router; };
+    auto name = [&](const Member& m) {
+      return sc.nodes[size_t(m.node)].name + ":" + sc.nodes[size_t(m.node)].ifaces[m.iface].name;
+    };
     auto prefix = [&](const Member& m) { return sc.nodes[size_t(m.node)].ifaces[m.iface].addr; };
     auto subnet = [&](const Member& m) { return std::pair(prefix(m).network(), prefix(m).len); };
     // The segment's subnet: the most common one; ties go to a router's, then file order.
@@ -894,8 +923,7 @@ void Loader::check_segments(const Scenario& sc) {
       if (!ref) return true;
       int cm = count[subnet(m)], cr = count[subnet(*ref)];
       if (cm != cr) return cm > cr;
-      bool rm = sc.nodes[size_t(m.node)].type == NodeType::Router, rr = sc.nodes[size_t(ref->node)].type == NodeType::Router;
-      return rm && !rr;
+      return is_router(m) && !is_router(*ref);
     };
     for (const Member& m : members) {
       if (better(m)) ref = &m;
@@ -903,15 +931,14 @@ void Loader::check_segments(const Scenario& sc) {
     for (const Member& m : members) {
       if (subnet(m) == subnet(*ref)) continue;
       Prefix p = prefix(m), r = prefix(*ref);
-      std::string who = sc.nodes[size_t(m.node)].name + ":" + sc.nodes[size_t(m.node)].ifaces[m.iface].name;
-      std::string ref_who = sc.nodes[size_t(ref->node)].name + ":" + sc.nodes[size_t(ref->node)].ifaces[ref->iface].name;
       std::string subnet_text = to_string(Prefix{r.network(), r.len});
+      std::string ref_text = " (" + name(*ref) + " is " + to_string(r) + ")";
       if (p.network() == r.network()) {
-        error(where(m), to_string(p) + " (" + who + ") has prefix length /" + std::to_string(p.len) +
-                            " but its link reaches subnet " + subnet_text + " (" + ref_who + " is " + to_string(r) + ")");
+        error(where(m), to_string(p) + " (" + name(m) + ") has prefix length /" + std::to_string(p.len) +
+                            " but its link reaches subnet " + subnet_text + ref_text);
       } else {
-        error(where(m), to_string(p) + " (" + who + ") is not in subnet " + subnet_text + " that its link reaches (" +
-                            ref_who + " is " + to_string(r) + ")");
+        error(where(m), to_string(p) + " (" + name(m) + ") is not in subnet " + subnet_text +
+                            " that its link reaches" + ref_text);
       }
     }
   }
@@ -1032,14 +1059,17 @@ LoadResult load_scenario_text(std::string_view text, const std::string& display_
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return LoadResult{std::nullopt, {LoadError{path, 0, 0, std::string("cannot open: ") + std::strerror(errno)}}};
+  auto fail = [&](const char* what, int err) {
+    return LoadResult{std::nullopt, {LoadError{path, 0, 0, std::string(what) + ": " + std::strerror(err)}}};
+  };
+  if (!f) return fail("cannot open", errno);
   std::string text;
   char buf[65536];
   size_t got = 0;
   while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, got);
   int read_errno = std::ferror(f) ? errno : 0;
   std::fclose(f);
-  if (read_errno) return LoadResult{std::nullopt, {LoadError{path, 0, 0, std::string("cannot read: ") + std::strerror(read_errno)}}};
+  if (read_errno) return fail("cannot read", read_errno);
   LoadResult r = load_scenario_text(text, path, overrides);
   if (r.scenario) r.scenario->path = path;
   return r;

@@ -313,6 +313,7 @@ class Ladder {
           const size_t end = app->text.find('\n', start);
           r.kind = RowKind::Note;
           r.text = who + app->text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+          while (!r.text.empty() && r.text.back() == ' ') r.text.pop_back();
           rows_.push_back(r);
           ++r.sub;
           start = end == std::string::npos ? end : end + 1;

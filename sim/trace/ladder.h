@@ -1,11 +1,13 @@
 // The trace as an ASCII sequence diagram (`tcplab run --format ladder`, the default):
 // time runs down, one lifeline per host or router, one arrow per frame and receiver.
 //
-//     time ms  client                              server
-//              |                                   |
-//       0.000  |                                   | LISTEN
-//       1.000  | SYN_SENT                          |
-//       1.000  |----- TCP 40312 → 2000 [SYN] ----->|
+//     time ms  client                                   server
+//              |                                        |
+//       1.000  | SYN_SENT                               |
+//       1.000  |-------- [SYN] seq=0 mss=1460 --------->|
+//       3.000  |  loss ✕-- [SYN|ACK] seq=0 ack=1 mss=… -|
+//    1003.000  |<- retx [SYN|ACK] seq=0 ack=1 mss=1460 -|
+//    1005.000  |                                        |  client: connected
 //
 // How the trace maps onto it:
 //  - Switches have no column: they forward the same frame (same id), so an arrow goes

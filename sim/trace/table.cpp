@@ -75,7 +75,20 @@ std::string TableWriter::line(const TraceEvent& e) {
           if (!d.why.empty()) s += " (" + d.why + ")";
           return s;
         } else if constexpr (std::is_same_v<T, AppEvent>) {
-          return start + d.text;
+          // A printed text of several lines gives several table lines, each with the
+          // time and node, so the columns stay straight.
+          std::string out;
+          size_t from = 0;
+          while (true) {
+            const size_t end = d.text.find('\n', from);
+            if (!out.empty()) out += '\n';
+            std::string l = start + d.text.substr(from, end == std::string::npos ? end : end - from);
+            while (!l.empty() && l.back() == ' ') l.pop_back();
+            out += l;
+            if (end == std::string::npos || end + 1 == d.text.size()) break;
+            from = end + 1;
+          }
+          return out;
         } else {
           return "";  // timer, cc: see --format jsonl
         }

@@ -26,8 +26,9 @@ class TableWriter {
   TableWriter(std::ostream& out, TraceContext ctx);  // writes the header line
   void write(const TraceEvent& e);                   // writes the event's line, if it has one
   std::string header() const;
-  // The event's line without the newline, or "" when the table leaves it out. Learns
-  // TCP ISNs, so events must come in trace order.
+  // The event's line without the newline, or "" when the table leaves it out (an app
+  // text of several lines gives several, '\n'-separated). Learns TCP ISNs, so events
+  // must come in trace order.
   std::string line(const TraceEvent& e);
 
  private:
