@@ -10,7 +10,6 @@
 #include <optional>
 #include <set>
 #include <tuple>
-#include <type_traits>
 
 #include "sim/trace/summary.h"
 #include "sim/trace/tcp_relative.h"
@@ -22,6 +21,7 @@ namespace {
 constexpr size_t kTimeWidth = 10;            // "  1234.567"
 constexpr size_t kMargin = kTimeWidth + 2;   // where the first lifeline stands
 constexpr size_t kMinGap = 24, kMaxGap = 40; // columns between two adjacent lifelines
+constexpr size_t kTargetWidth = 160;         // time + lifelines; more columns get narrower gaps
 constexpr size_t kArrowExtra = 5;            // "- " label " ->"
 constexpr size_t kLostBlank = 2;             // a lost arrow stops this far before its target
 constexpr size_t kLostExtra = 7 + kLostBlank; // "- " label " --✕ " why "  "
@@ -325,18 +325,22 @@ class Ladder {
     });
   }
 
-  // The gap that lets most labels show whole, within [kMinGap, kMaxGap].
+  // The gap that lets most labels show whole, within [kMinGap, kMaxGap], narrower when
+  // many columns would make the diagram wider than kTargetWidth.
   size_t choose_gap() const {
+    size_t max_gap = kMaxGap;
+    if (column_node_.size() > 1)
+      max_gap = std::clamp((kTargetWidth - kMargin) / (column_node_.size() - 1) - 1, kMinGap, kMaxGap);
     size_t gap = kMinGap;
     for (const Row& r : rows_) {
       if (r.kind != RowKind::Arrow) continue;
       const size_t span = size_t(std::abs(r.to - r.from));
       const size_t extra = r.why.empty() ? kArrowExtra : kLostExtra + display_width(r.why);
       size_t need = display_width(r.full) + extra;
-      if (need > span * (kMaxGap + 1) - 1) need = display_width(r.compact) + extra;
+      if (need > span * (max_gap + 1) - 1) need = display_width(r.compact) + extra;
       gap = std::max(gap, (need + 1 + span - 1) / span - 1);  // inner = span*(gap+1)-1
     }
-    return std::min(gap, kMaxGap);
+    return std::min(gap, max_gap);
   }
 
   size_t x_of(int column) const { return kMargin + size_t(column) * (gap_ + 1); }
