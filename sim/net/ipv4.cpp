@@ -99,7 +99,13 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   // To ourselves, or to 127/8: the packet never leaves the host (RFC 1122 §3.2.1.3).
   if (n.owns(dst)) {
     Ipv4 src = opt.src ? *opt.src : dst;
-    w.schedule(w.now(), EvLocalDeliver{node, make_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df)});
+    wire::Bytes pkt = make_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df);
+    // It goes through `lo`: counted once as sent and once as received, as Linux does.
+    n.loopback.tx_packets++;
+    n.loopback.tx_bytes += pkt.size();
+    n.loopback.rx_packets++;
+    n.loopback.rx_bytes += pkt.size();
+    w.schedule(w.now(), EvLocalDeliver{node, std::move(pkt)});
     return SendError::None;
   }
   auto route = route_lookup(n, dst);

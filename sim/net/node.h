@@ -133,6 +133,7 @@ struct Node {
   std::string name;
   NodeType type = NodeType::Host;
   std::vector<Iface> ifaces;
+  IfaceCounters loopback;          // `lo`: packets a node sends to itself or to 127/8
   std::vector<Route> routes;
   std::vector<ArpEntry> arp_cache;
   std::vector<ArpPending> arp_pending;

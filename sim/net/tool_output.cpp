@@ -79,7 +79,7 @@ std::vector<std::string> format_ifconfig(const Node& n, const std::string* only_
     out.push_back("lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536");
     out.push_back("        inet 127.0.0.1  netmask 255.0.0.0");
     out.push_back("        loop  txqueuelen 1000  (Local Loopback)");
-    counters_lines(out, IfaceCounters{});
+    counters_lines(out, n.loopback);
     out.push_back("");
   }
   if (only_iface && out.empty())
