@@ -35,7 +35,9 @@ void finish(World& w, int32_t node, Program& p) {
   w.print(node, "--- " + to_string(s.dst) + " ping statistics ---");
   char buf[200];
   const double loss = s.transmitted ? 100.0 * (s.transmitted - s.received) / s.transmitted : 0;
-  const long elapsed = static_cast<long>((w.now() - s.start) / kMs);
+  // iputils measures "time" from the first request to the last one sent, so `ping -c 1`
+  // reports "time 0ms" however long the reply took.
+  const long elapsed = static_cast<long>((s.last_sent - s.start) / kMs);
   if (s.errors)
     std::snprintf(buf, sizeof buf,
                   "%d packets transmitted, %d received, +%d errors, %g%% packet loss, time %ldms",
@@ -79,6 +81,7 @@ void send_echo(World& w, int32_t node, Program& p) {
   opt.ttl = static_cast<uint8_t>(s.ttl);
   opt.df = true;  // iputils sets DF (PMTU discovery "do")
   s.sent_at.push_back(w.now());
+  s.last_sent = w.now();
   s.answered.push_back(false);
   s.transmitted++;
   if (ip_send(w, node, s.dst, wire::kProtoIcmp, msg, opt) != SendError::None) {

@@ -1,6 +1,7 @@
 // tcplab's headless command line: run a scenario and print its trace, check scenario
 // files, list the built-in scenarios. See DESIGN.md "Command line" for the contract.
 #include "sim/cli/cli.h"
+#include "sim/core/edit_distance.h"
 
 #include <sys/resource.h>
 
@@ -22,18 +23,6 @@
 namespace tcplab {
 namespace fs = std::filesystem;
 namespace {
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& options) {
   std::string best;

@@ -49,18 +49,20 @@ void forward(World& w, int32_t node, int32_t in_iface, uint64_t id, const wire::
              wire::Bytes ip_packet, const wire::Bytes& frame) {
   Node& n = w.node(node);
   const int32_t in_link = n.ifaces[static_cast<size_t>(in_iface)].link;
+  // Linux routes the packet first (ip_route_input) and checks the TTL after (ip_forward),
+  // so a packet with no route draws Net Unreachable even when its TTL is also spent.
+  auto route = route_lookup(n, ip.dst);
+  if (!route) {
+    w.emit_packet(EvKind::Drop, node, in_link, id, frame, DropWhy::NoRoute);
+    icmp_send_error(w, node, wire::kIcmpDestUnreachable, wire::kIcmpCodeNetUnreachable, ip_packet);
+    return;
+  }
   // RFC 1812 §5.3.1: a packet whose TTL would reach zero is discarded, with Time Exceeded.
   if (ip.ttl <= 1) {
     w.emit_packet(EvKind::Drop, node, in_link, id, frame, DropWhy::Ttl);
     const auto& in_addr = n.ifaces[static_cast<size_t>(in_iface)].addr;
     icmp_send_error(w, node, wire::kIcmpTimeExceeded, wire::kIcmpCodeTtlExceeded, ip_packet,
                     in_addr ? std::optional<Ipv4>(in_addr->addr) : std::nullopt);
-    return;
-  }
-  auto route = route_lookup(n, ip.dst);
-  if (!route) {
-    w.emit_packet(EvKind::Drop, node, in_link, id, frame, DropWhy::NoRoute);
-    icmp_send_error(w, node, wire::kIcmpDestUnreachable, wire::kIcmpCodeNetUnreachable, ip_packet);
     return;
   }
   // Decrement the TTL and rewrite the header checksum (RFC 1812 §5.3.1, §4.2.2.5).

@@ -97,6 +97,7 @@ struct PingProgram {
   uint16_t next_seq = 1;
   int transmitted = 0, received = 0, errors = 0;
   Time start = 0;
+  Time last_sent = 0;
   std::vector<Time> sent_at;       // by icmp_seq - 1
   std::vector<bool> answered;
   Time rtt_min = 0, rtt_max = 0;

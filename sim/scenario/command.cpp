@@ -4,6 +4,7 @@
 // hping3, netstat, ss; net-tools and iproute2 keyword grammars for route; --long options
 // for the tcplab-only udp/tcp/app commands). Every rejection names the word at fault.
 #include "sim/scenario/command.h"
+#include "sim/core/edit_distance.h"
 
 #include <algorithm>
 #include <functional>
@@ -81,21 +82,6 @@ std::vector<Token> tokenize(std::string_view line) {
     out.push_back(std::move(t));
   }
   return out;
-}
-
-// Optimal string alignment distance (Levenshtein plus adjacent swaps: "tpc" -> "tcp" is 1).
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
 }
 
 // The candidate closest to a mistyped word, if within a third of the word's length

@@ -3,6 +3,7 @@
 // with every field's value type checked at parse time so that a filter which parses can
 // always be evaluated. Evaluation reads a PacketFields, never bytes.
 #include "sim/scenario/filter.h"
+#include "sim/core/edit_distance.h"
 
 #include <algorithm>
 #include <array>
@@ -186,21 +187,6 @@ std::vector<Token> tokenize(std::string_view s) {
   }
   out.push_back(Token{Tok::End, "", s.size()});
   return out;
-}
-
-// Optimal string alignment distance; the same measure command.cpp uses for "did you mean".
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
 }
 
 std::string unknown_field_message(std::string_view word) {

@@ -8,6 +8,7 @@
 // Positions come from toml++ (1-based line and column, columns in code points); values that
 // came from a --set override have none, and their errors name the override instead.
 #include "sim/scenario/scenario_loader.h"
+#include "sim/core/edit_distance.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -45,23 +46,6 @@ const Words kNodeKeys = {"name", "type", "ifaces", "gateway", "routes"};
 const Words kLinkKeys = {"a", "b", "delay", "rate", "queue", "loss"};
 const Words kStepKeys = {"at", "on", "cmd", "say", "say_zh", "pause"};
 const Words kFaultKeys = {"match", "action", "nth", "every", "delay", "node"};
-
-// Edits (insert, delete, substitute, swap two neighbours) from a to b: "hots" -> "host" is 1.
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t substitute = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, substitute});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
 
 // " (did you mean 'x'?)" when a candidate is close to `word`, else "". Close: at most one
 // edit for short words, two for longer ones, never the whole word; or `word` is the start
