@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "sim/net/layers.h"
@@ -19,6 +20,40 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/trace/jsonl.h"
 #include "sim/wire/frame.h"
+
+// Failures show lists of lines and numbers in full, not "{?}".
+namespace doctest {
+template <class T>
+struct StringMaker<std::vector<T>> {
+  static String convert(const std::vector<T>& v) {
+    std::ostringstream os;
+    os << "{";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) os << ", ";
+      if constexpr (std::is_same_v<T, std::string>)
+        os << "\n  \"" << v[i] << "\"";
+      else if constexpr (requires { os << v[i]; })
+        os << v[i];
+      else
+        os << "?";
+    }
+    os << "}";
+    return String(os.str().c_str());
+  }
+};
+template <class T>
+struct StringMaker<std::optional<T>> {
+  static String convert(const std::optional<T>& v) {
+    if (!v) return "nullopt";
+    std::ostringstream os;
+    if constexpr (requires { os << *v; })
+      os << *v;
+    else
+      os << "(a value)";
+    return String(os.str().c_str());
+  }
+};
+}  // namespace doctest
 
 namespace tcplab::testing {
 
@@ -43,6 +78,8 @@ inline Scenario scenario_from_text(std::string_view toml, const std::vector<std:
 inline Scenario scenario_from_file(std::string_view file, const std::vector<std::string>& overrides = {}) {
   return require_loaded(load_scenario_file(scenario_path(file), overrides));
 }
+
+inline bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // One tx / rx / drop as the user sees it in the trace, with its frame taken apart.
 struct Packet {

@@ -1,6 +1,7 @@
 // ping, as iputils prints it: ICMP echo requests (RFC 792) every interval, one line per
 // reply, errors as "From ADDR icmp_seq=N …", and the statistics block at the end.
 // With -c N it ends when every request is answered, or -W (10 s) after the last one.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -38,14 +39,14 @@ void finish(World& w, int32_t node, Program& p) {
   // iputils measures "time" from the first request to the last one sent, so `ping -c 1`
   // reports "time 0ms" however long the reply took.
   const long elapsed = static_cast<long>((s.last_sent - s.start) / kMs);
-  if (s.errors)
-    std::snprintf(buf, sizeof buf,
-                  "%d packets transmitted, %d received, +%d errors, %g%% packet loss, time %ldms",
-                  s.transmitted, s.received, s.errors, static_cast<float>(loss), elapsed);
-  else
-    std::snprintf(buf, sizeof buf, "%d packets transmitted, %d received, %g%% packet loss, time %ldms",
-                  s.transmitted, s.received, static_cast<float>(loss), elapsed);
-  w.print(node, buf);
+  // iputils' order: received, +duplicates, +errors, loss, time (ping_common.c finish()).
+  std::string line = std::to_string(s.transmitted) + " packets transmitted, " +
+                     std::to_string(s.received) + " received";
+  if (s.duplicates) line += ", +" + std::to_string(s.duplicates) + " duplicates";
+  if (s.errors) line += ", +" + std::to_string(s.errors) + " errors";
+  std::snprintf(buf, sizeof buf, ", %g%% packet loss, time %ldms", static_cast<float>(loss), elapsed);
+  line += buf;
+  w.print(node, line);
   if (s.received > 0) {
     const double n = s.received;
     const double avg = s.rtt_sum / n;
@@ -90,8 +91,11 @@ void send_echo(World& w, int32_t node, Program& p) {
     s.errors++;
   }
   if (s.count && s.transmitted >= *s.count) {
+    // iputils' schedule_exit(): once a reply has come, wait max(2 x the slowest round
+    // trip, the interval) for the rest; only when nothing came back, the -W linger (10 s).
     s.sending_done = true;
-    set_program_timer(w, node, p, w.now() + s.linger);
+    const Time wait = s.received ? std::max(2 * s.rtt_max, s.interval) : s.linger;
+    set_program_timer(w, node, p, w.now() + wait);
   } else {
     set_program_timer(w, node, p, w.now() + s.interval);
   }
@@ -144,6 +148,7 @@ void ping_echo_reply(World& w, int32_t node, Program& p, const wire::Ipv4Header&
   const size_t k = icmp.seq - 1u;
   const Time rtt = w.now() - s.sent_at[k];
   const bool dup = s.answered[k];
+  if (dup) s.duplicates++;
   if (!dup) {
     s.answered[k] = true;
     s.received++;

@@ -95,7 +95,7 @@ struct PingProgram {
   bool broadcast = false;
   uint16_t ident = 0;
   uint16_t next_seq = 1;
-  int transmitted = 0, received = 0, errors = 0;
+  int transmitted = 0, received = 0, errors = 0, duplicates = 0;
   Time start = 0;
   Time last_sent = 0;
   std::vector<Time> sent_at;       // by icmp_seq - 1
