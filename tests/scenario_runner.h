@@ -2,6 +2,7 @@
 // the end, and look at the trace by node name — app lines, packets parsed layer by layer.
 // Used by tests/test_scenarios.cpp (and free for any suite that checks lesson facts).
 #pragma once
+#include "tests/tshark_check.h"
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -209,38 +210,9 @@ inline std::vector<std::string> lines_starting(const std::vector<std::string>& l
   return out;
 }
 
-// ---- tshark ------------------------------------------------------------------------------
-inline bool have_tshark() { return std::filesystem::exists("/usr/bin/tshark"); }
-
-// The command whose output tshark_complaints() reads: one line per frame, "number<TAB>expert
-// groups<TAB>expert severities<TAB>expert messages<TAB>_ws.malformed" (as in test_trace_format).
-inline std::string tshark_command(const std::string& pcap) {
-  return "/usr/bin/tshark -r '" + pcap +
-         "' -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE"
-         " -T fields -e frame.number -e _ws.expert.group -e _ws.expert.severity"
-         " -e _ws.expert.message -e _ws.malformed 2>/dev/null";
-}
-
-// Frames tshark complains about: a malformed marker, an expert item in the checksum or
-// malformed group (PI_CHECKSUM 0x01000000, PI_MALFORMED 0x07000000), of error severity
-// (PI_ERROR 0x00800000), or whose message speaks of a bad checksum. Warnings such as
-// "Time To Live only 1" on a traceroute probe are not complaints.
-inline std::vector<std::string> tshark_complaints(const std::string& fields_output) {
-  const std::string kChecksum = std::to_string(0x01000000), kMalformed = std::to_string(0x07000000),
-                    kError = std::to_string(0x00800000);
-  std::vector<std::string> out;
-  for (const std::string& l : split_lines(fields_output)) {
-    const auto f = split(l, '\t');
-    bool bad = f.size() > 4 && !f[4].empty();
-    if (f.size() > 1)
-      for (const std::string& g : split(f[1], ',')) bad = bad || g == kChecksum || g == kMalformed;
-    if (f.size() > 2)
-      for (const std::string& v : split(f[2], ',')) bad = bad || v == kError;
-    if (f.size() > 3) bad = bad || contains(f[3], "Bad checksum") || contains(f[3], "checksum incorrect") ||
-                            contains(f[3], "Malformed");
-    if (bad) out.push_back(l);
-  }
-  return out;
-}
+// ---- tshark: see tshark_check.h -------------------------------------------------------------
+inline bool have_tshark() { return tshark::available(); }
+inline std::string tshark_command(const std::string& pcap) { return tshark::command(pcap); }
+inline std::vector<std::string> tshark_complaints(const std::string& out) { return tshark::complaints(out); }
 
 }  // namespace tcplab::scenario_testing

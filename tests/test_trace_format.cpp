@@ -4,6 +4,8 @@
 // malformed packet and no bad checksum (and must find the one we broke on purpose).
 #include <doctest/doctest.h>
 
+#include "tests/tshark_check.h"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -555,55 +557,9 @@ TEST_SUITE("pcap") {
 // =======================================================================================
 namespace {
 
-bool have_tshark() { return std::system("tshark --version >/dev/null 2>&1") == 0; }
-
-// tshark's verdict on a pcap: one line per frame, "number<TAB>expert groups<TAB>expert
-// severities<TAB>expert messages<TAB>_ws.malformed", lists comma-separated. Its stderr
-// (a warning when run as root) is ignored.
-std::string tshark_expert(const std::string& path) {
-  const std::string cmd = "tshark -r " + path +
-                          " -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE"
-                          " -T fields -e frame.number -e _ws.expert.group -e _ws.expert.severity"
-                          " -e _ws.expert.message -e _ws.malformed 2>/dev/null";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return "popen failed";
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i)
-    if (i == s.size() || s[i] == sep) {
-      out.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  return out;
-}
-
-// Frames tshark complains about: an expert item in the checksum or malformed group, or
-// of error severity, or a malformed-packet marker. Numbers from Wireshark's expert.h
-// (PI_CHECKSUM, PI_MALFORMED, PI_ERROR), which are stable across versions; a warning
-// such as "Time To Live only 1" (a traceroute probe) is not a complaint.
-std::vector<std::string> complaints(const std::string& expert) {
-  const std::string kChecksum = std::to_string(0x01000000), kMalformed = std::to_string(0x07000000),
-                    kError = std::to_string(0x00800000);
-  std::vector<std::string> out;
-  for (const std::string& l : lines_of(expert)) {
-    const auto f = split(l, '\t');
-    bool bad = f.size() > 4 && !f[4].empty();
-    if (f.size() > 1)
-      for (const std::string& g : split(f[1], ',')) bad = bad || g == kChecksum || g == kMalformed;
-    if (f.size() > 2)
-      for (const std::string& v : split(f[2], ',')) bad = bad || v == kError;
-    if (bad) out.push_back(l);
-  }
-  return out;
-}
+bool have_tshark() { return tshark::available(); }
+std::string tshark_expert(const std::string& path) { return tshark::run(path); }
+std::vector<std::string> complaints(const std::string& expert) { return tshark::complaints(expert); }
 
 std::vector<Bytes> good_frames() {
   const Bytes probe = udp_frame(kClientMac, mac(1), kClient, ip("10.0.0.1"), 40000, 33434, "probe", 1);
