@@ -225,7 +225,7 @@ TEST_SUITE("rng") {
     CHECK(r.uniform(7, 7) == 7);
   }
 
-  TEST_CASE("next_unit is in [0, 1); chance(0) is never and chance(1) is always") {
+  TEST_CASE("next_unit is at least 0 and below 1; chance(0) is never and chance(1) is always") {
     Rng r(5);
     for (int i = 0; i < 10000; ++i) {
       const double u = r.next_unit();
