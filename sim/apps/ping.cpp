@@ -107,7 +107,7 @@ void ping_start(World& w, int32_t node, const CmdPing& cmd) {
   Node& n = w.node(node);
   bool is_broadcast = cmd.dst.v == 0xffffffffu;
   for (const Iface& f : n.ifaces)
-    if (f.addr && f.addr->len <= 30 && f.addr->broadcast() == cmd.dst) is_broadcast = true;
+    if (f.addr && f.addr->is_broadcast(cmd.dst)) is_broadcast = true;
   if (is_broadcast && !cmd.broadcast) {
     w.print(node, "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules");
     return;

@@ -19,8 +19,7 @@ std::string socket_list(const Node& n) {
   for (const UdpSocket& s : n.udp) {
     if (!s.open) continue;
     if (!ids.empty()) ids += ", ";
-    ids += "s" + std::to_string(s.id);
-    if (!s.name.empty()) ids += " (" + s.name + ")";
+    ids += udp_socket_label(s);
   }
   return ids.empty() ? "it has none" : "its sockets: " + ids;
 }
@@ -31,11 +30,6 @@ int32_t find_socket_or_say(World& w, int32_t node, const std::string& cmd, const
   if (s < 0)
     w.print(node, cmd + ": no UDP socket '" + sock + "' on " + n.name + " (" + socket_list(n) + ")");
   return s;
-}
-
-std::string sock_label(const UdpSocket& s) {
-  std::string id = "s" + std::to_string(s.id);
-  return s.name.empty() ? id : id + " (" + s.name + ")";
 }
 
 wire::Bytes payload_of(const std::string& text, std::optional<uint32_t> bytes) {
@@ -132,7 +126,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
             return;
           }
           const UdpSocket& sock = w.node(node).udp[static_cast<size_t>(s)];
-          w.print(node, sock_label(sock) + ": UDP socket bound to 0.0.0.0:" + std::to_string(sock.port) +
+          w.print(node, udp_socket_label(sock) + ": UDP socket bound to 0.0.0.0:" + std::to_string(sock.port) +
                             (sock.port < 1024 ? " (a well-known port)" : ""),
                   "s" + std::to_string(sock.id));
         } else if constexpr (std::is_same_v<T, CmdUdpSendto>) {
@@ -150,7 +144,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           }
           const wire::Bytes payload = payload_of(c.text, c.bytes);
           const UdpSocket& sock = w.node(node).udp[static_cast<size_t>(s)];
-          const std::string label = sock_label(sock);
+          const std::string label = udp_socket_label(sock);
           const std::string sid = "s" + std::to_string(sock.id);
           const uint16_t port = sock.port;
           if (!udp_send(w, node, s, c.to, payload, error)) {
@@ -166,12 +160,12 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           const UdpSocket& sock = w.node(node).udp[static_cast<size_t>(s)];
           const std::string sid = "s" + std::to_string(sock.id);
           if (!sock.last_from) {
-            w.print(node, "udp reply: " + sock_label(sock) +
+            w.print(node, "udp reply: " + udp_socket_label(sock) +
                               " has not received a datagram yet (udp recvfrom first)", sid);
             return;
           }
           const Endpoint to = *sock.last_from;
-          const std::string label = sock_label(sock);
+          const std::string label = udp_socket_label(sock);
           const wire::Bytes payload = payload_of(c.text, c.bytes);
           std::string error;
           if (!udp_send(w, node, s, to, payload, error)) {

@@ -28,7 +28,7 @@ wire::Bytes make_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const 
 bool is_directed_broadcast(const Node& n, Ipv4 dst, int32_t* iface = nullptr) {
   for (size_t i = 0; i < n.ifaces.size(); ++i) {
     const auto& a = n.ifaces[i].addr;
-    if (a && a->len <= 30 && a->broadcast() == dst) {
+    if (a && a->is_broadcast(dst)) {
       if (iface) *iface = static_cast<int32_t>(i);
       return true;
     }
@@ -76,7 +76,7 @@ void forward(World& w, int32_t node, int32_t in_iface, uint64_t id, const wire::
   pkt.insert(pkt.end(), ip_packet.begin() + static_cast<long>(old_hlen), ip_packet.end());
   // A directed broadcast to a connected subnet leaves as a link-layer broadcast.
   const Iface& out_if = n.ifaces[static_cast<size_t>(route->iface)];
-  if (out_if.addr && out_if.addr->len <= 30 && out_if.addr->broadcast() == ip.dst) {
+  if (out_if.addr && out_if.addr->is_broadcast(ip.dst)) {
     ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, false);
     return;
   }
@@ -118,7 +118,7 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   wire::Bytes pkt = make_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df);
   const bool on_link = !n.routes[static_cast<size_t>(route->route)].gateway;
   const bool broadcast = dst.v == 0xffffffffu ||
-                         (on_link && out.addr->len <= 30 && out.addr->broadcast() == dst);
+                         (on_link && out.addr->is_broadcast(dst));
   if (broadcast) {
     ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, true);
     return SendError::None;
@@ -157,8 +157,7 @@ void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire
   // a router's subnets is forwarded there as a link-layer broadcast (RFC 1812 §5.3.5.2;
   // Linux does this with net.ipv4.conf.*.bc_forwarding = 1 — tcplab models a router
   // that forwards them, so the lesson can show one reaching a whole subnet).
-  const bool arrived_subnet_broadcast =
-      f.addr && f.addr->len <= 30 && f.addr->broadcast() == ip->dst;
+  const bool arrived_subnet_broadcast = f.addr && f.addr->is_broadcast(ip->dst);
   const bool for_us = n.owns(ip->dst) || ip->dst.v == 0xffffffffu || arrived_subnet_broadcast ||
                       (!n.forwards() && is_directed_broadcast(n, ip->dst));
   if (for_us) {

@@ -77,6 +77,7 @@ void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::B
                size_t l4_offset, bool broadcast, const RxContext& rx);
 // UDP sockets, for commands (sim/proto/udp.cpp). Socket lookups take "s1" or a --as name.
 int32_t udp_find_socket(const Node& n, std::string_view sock);  // index into n.udp, or -1
+std::string udp_socket_label(const UdpSocket& s);  // "s1", or "s1 (server)" with a --as name
 // Opens a socket on `port` (0: ephemeral). Returns its index, or -1 with `error` set.
 int32_t udp_open(World& w, int32_t node, uint16_t port, const std::optional<std::string>& name,
                  std::string& error);

@@ -13,11 +13,6 @@ namespace {
 constexpr uint16_t kEphemeralLow = 32768;
 constexpr uint16_t kEphemeralHigh = 60999;
 
-std::string sock_label(const UdpSocket& s) {
-  std::string id = "s" + std::to_string(s.id);
-  return s.name.empty() ? id : id + " (" + s.name + ")";
-}
-
 bool port_in_use(const Node& n, uint16_t port) {
   for (const UdpSocket& s : n.udp)
     if (s.open && s.port == port) return true;
@@ -60,7 +55,7 @@ void serve_readers(World& w, int32_t node, UdpSocket& s) {
     s.rx_queue_bytes -= d.data.size();
     s.last_from = d.from;
     const size_t copied = std::min<size_t>(bufsize, d.data.size());
-    std::string line = "recvfrom(" + std::to_string(bufsize) + ") on " + sock_label(s) + ": " +
+    std::string line = "recvfrom(" + std::to_string(bufsize) + ") on " + udp_socket_label(s) + ": " +
                        std::to_string(copied) + " bytes " +
                        show_data(wire::ByteView(d.data.data(), copied)) + " from " +
                        to_string(d.from);
@@ -74,6 +69,11 @@ void serve_readers(World& w, int32_t node, UdpSocket& s) {
 }
 
 }  // namespace
+
+std::string udp_socket_label(const UdpSocket& s) {
+  std::string id = "s" + std::to_string(s.id);
+  return s.name.empty() ? id : id + " (" + s.name + ")";
+}
 
 int32_t udp_find_socket(const Node& n, std::string_view sock) {
   for (size_t i = 0; i < n.udp.size(); ++i) {
@@ -148,7 +148,7 @@ void udp_recvfrom(World& w, int32_t node, int32_t sock, uint32_t bufsize) {
   UdpSocket& s = w.node(node).udp[static_cast<size_t>(sock)];
   s.readers.push_back(bufsize);
   if (s.rx_queue.empty())
-    w.print(node, "recvfrom(" + std::to_string(bufsize) + ") on " + sock_label(s) +
+    w.print(node, "recvfrom(" + std::to_string(bufsize) + ") on " + udp_socket_label(s) +
                       ": waiting for a datagram…",
             "s" + std::to_string(s.id));
   serve_readers(w, node, s);

@@ -584,7 +584,7 @@ void Loader::read_ifaces(const toml::node& n, NodeSpec& node, NodeInfo& info) {
       } else if (p->len <= 30 && p->addr == p->network()) {
         error(at(*v), text + " is the network address of " + to_string(Prefix{p->network(), p->len}) +
                           ", not a host address");
-      } else if (p->len <= 30 && p->addr == p->broadcast()) {
+      } else if (p->is_broadcast(p->addr)) {
         error(at(*v), text + " is the broadcast address of " + to_string(Prefix{p->network(), p->len}) +
                           ", not a host address");
       } else {
@@ -617,7 +617,7 @@ void Loader::read_gateway(const toml::table& t, NodeSpec& node, const NodeInfo& 
     if (i.addr.len <= 30 && *gw == i.addr.network()) {
       return error(w, "gateway " + *text + " is the network address of " + subnet);
     }
-    if (i.addr.len <= 30 && *gw == i.addr.broadcast()) {
+    if (i.addr.is_broadcast(*gw)) {
       return error(w, "gateway " + *text + " is the broadcast address of " + subnet);
     }
     return;

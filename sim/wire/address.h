@@ -47,6 +47,8 @@ struct Prefix {
   // All host bits set; for /31 and /32 there is no broadcast address (RFC 3021).
   Ipv4 broadcast() const { return Ipv4(addr.v | ~mask_of(len)); }
   bool contains(Ipv4 a) const { return (a.v & mask_of(len)) == network().v; }
+  // True when `a` is this subnet's broadcast address; /31 and /32 have none (RFC 3021).
+  bool is_broadcast(Ipv4 a) const { return len <= 30 && a == broadcast(); }
   bool operator==(const Prefix&) const = default;
 };
 std::string to_string(const Prefix& p);  // "192.168.1.10/24"
