@@ -276,7 +276,7 @@ std::vector<std::string> missing_fields(const JsonObject& o) {
     }
     if (ev == "drop") {
       static const std::set<std::string> whys = {"loss", "fault", "queue", "ttl", "noroute",
-                                                 "noarp", "closed", "checksum", "otherhost"};
+                                                 "noarp", "closed", "checksum", "otherhost", "backlog"};
       if (!is_str(o, "why") || !whys.count(str_of(o, "why"))) bad.push_back("why (one of DESIGN.md's reasons)");
     }
   } else if (ev == "app") {

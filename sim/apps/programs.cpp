@@ -31,8 +31,12 @@ void program_timer(World& w, const EvProgramTimer& e) {
   p->timer = 0;
   if (std::holds_alternative<PingProgram>(p->state))
     ping_timer(w, e.node, *p);
-  else
+  else if (std::holds_alternative<TracerouteProgram>(p->state))
     traceroute_timer(w, e.node, *p);
+  else if (std::holds_alternative<Hping3Program>(p->state))
+    hping3_timer(w, e.node, *p);
+  else
+    tcp_app_timer(w, e.node, *p);
 }
 
 void programs_echo_reply(World& w, int32_t node, const wire::Ipv4Header& ip,

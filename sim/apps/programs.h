@@ -22,4 +22,20 @@ void traceroute_timer(World& w, int32_t node, Program& p);
 void traceroute_icmp_error(World& w, int32_t node, Program& p, Ipv4 from, uint8_t type,
                            uint8_t code);
 
+// TCP programs (tcp_apps.cpp): `app …` commands start them; the TCP layer reports to
+// them through tcp_notify -> tcp_app_note (sock: index into Node::tcp).
+void echo_server_start(World& w, int32_t node, const CmdAppEchoServer& cmd);
+void file_server_start(World& w, int32_t node, const CmdAppFileServer& cmd);
+void download_start(World& w, int32_t node, const CmdAppDownload& cmd);
+void bulk_sink_start(World& w, int32_t node, const CmdAppBulkSink& cmd);
+void bulk_send_start(World& w, int32_t node, const CmdAppBulkSend& cmd);
+void requests_start(World& w, int32_t node, const CmdAppRequests& cmd);
+void tcp_app_note(World& w, int32_t node, Program& p, int32_t sock, TcpNote note);
+void tcp_app_timer(World& w, int32_t node, Program& p);
+
+// hping3 (hping3.cpp): crafted segments from a raw socket; answers reach it through
+// hping3_observe (tcp.h), which sees every TCP segment the node receives.
+void hping3_start(World& w, int32_t node, const CmdHping3& cmd);
+void hping3_timer(World& w, int32_t node, Program& p);
+
 }  // namespace tcplab

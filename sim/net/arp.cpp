@@ -33,7 +33,7 @@ const ArpEntry* lookup(const Node& n, int32_t iface, Ipv4 ip, Time now) {
 }  // namespace
 
 void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
-                   bool origin) {
+                   bool origin, bool retx) {
   const Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
   wire::Bytes frame;
   frame.reserve(wire::kEthernetHeaderLen + ip_packet.size());
@@ -41,7 +41,7 @@ void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::B
   frame.insert(frame.end(), ip_packet.begin(), ip_packet.end());
   if (frame.size() < wire::kEthernetMinFrame) frame.resize(wire::kEthernetMinFrame, 0);
   if (origin)
-    send_with_faults(w, node, iface, std::move(frame));
+    send_with_faults(w, node, iface, std::move(frame), retx);
   else
     link_send(w, node, iface, std::move(frame));
 }
@@ -62,15 +62,15 @@ void learn(Node& n, int32_t iface, Ipv4 ip, Mac mac, Time now, bool create) {
 }  // namespace
 
 void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
-                          wire::Bytes ip_packet, bool origin) {
+                          wire::Bytes ip_packet, bool origin, bool retx) {
   Node& n = w.node(node);
   if (const ArpEntry* e = lookup(n, iface, next_hop, w.now())) {
-    ip_frame_send(w, node, iface, e->mac, ip_packet, origin);
+    ip_frame_send(w, node, iface, e->mac, ip_packet, origin, retx);
     return;
   }
   for (ArpPending& p : n.arp_pending) {
     if (p.ip == next_hop && p.iface == iface) {
-      p.waiting.push_back({std::move(ip_packet), origin});
+      p.waiting.push_back({std::move(ip_packet), origin, retx});
       return;
     }
   }
@@ -78,7 +78,7 @@ void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
   p.ip = next_hop;
   p.iface = iface;
   p.tries = 1;
-  p.waiting.push_back({std::move(ip_packet), origin});
+  p.waiting.push_back({std::move(ip_packet), origin, retx});
   p.timer = w.schedule(w.now() + kArpRetrans, EvArpRetry{node, next_hop});
   n.arp_pending.push_back(std::move(p));
   send_request(w, node, iface, next_hop);
@@ -147,7 +147,7 @@ void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a) 
     w.cancel(done.timer);
     learn(w.node(node), iface, a.spa, a.sha, w.now(), true);
     for (auto& waiting : done.waiting)
-      ip_frame_send(w, node, iface, a.sha, waiting.ip_packet, waiting.origin);
+      ip_frame_send(w, node, iface, a.sha, waiting.ip_packet, waiting.origin, waiting.retx);
     break;
   }
 }

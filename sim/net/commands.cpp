@@ -4,8 +4,10 @@
 // cannot run where it was typed says why, in the words of the tool.
 #include <algorithm>
 
+#include "sim/apps/programs.h"
 #include "sim/net/layers.h"
 #include "sim/net/tool_output.h"
+#include "sim/proto/tcp.h"
 
 namespace tcplab {
 namespace {
@@ -38,6 +40,103 @@ wire::Bytes payload_of(const std::string& text, std::optional<uint32_t> bytes) {
   wire::Bytes b(*bytes);
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>('0' + i % 10);
   return b;
+}
+
+std::string tcp_socket_list(const Node& n) {
+  std::string ids;
+  for (const TcpSocket& s : n.tcp) {
+    if (!s.open() || s.released) continue;
+    if (!ids.empty()) ids += ", ";
+    ids += tcp_socket_label(s);
+  }
+  return ids.empty() ? "it has none" : "its sockets: " + ids;
+}
+
+// A console-owned TCP socket by id or name, or a message naming what exists.
+int32_t find_tcp_or_say(World& w, int32_t node, const std::string& cmd, const std::string& name) {
+  const Node& n = w.node(node);
+  const int32_t s = tcp_find_socket(n, name);
+  if (s < 0) {
+    w.print(node, cmd + ": no TCP socket '" + name + "' on " + n.name + " (" + tcp_socket_list(n) + ")");
+    return -1;
+  }
+  if (n.tcp[static_cast<size_t>(s)].owner >= 0) {
+    w.print(node, cmd + ": " + tcp_socket_label(n.tcp[static_cast<size_t>(s)]) + " belongs to a program");
+    return -1;
+  }
+  return s;
+}
+
+void tcp_command(World& w, int32_t node, const Command& cmd) {
+  std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        std::string error;
+        if constexpr (std::is_same_v<T, CmdTcpListen>) {
+          TcpOpenOptions o;
+          o.name = c.name;
+          o.auto_read = c.read == ReadMode::Auto;
+          o.backlog = c.backlog;
+          o.manual_accept = c.manual_accept;
+          const int32_t s = tcp_listen(w, node, c.port, o, error);
+          if (s < 0) return w.print(node, error);
+          const TcpSocket& t = w.node(node).tcp[static_cast<size_t>(s)];
+          w.print(node, tcp_socket_label(t) + ": listening on 0.0.0.0:" + std::to_string(c.port) + " (backlog " +
+                            std::to_string(t.backlog) + ")",
+                  tcp_sock_id(t));
+        } else if constexpr (std::is_same_v<T, CmdTcpConnect>) {
+          TcpOpenOptions o;
+          o.name = c.name;
+          o.auto_read = c.read == ReadMode::Auto;
+          o.sport = c.sport;
+          const int32_t s = tcp_connect(w, node, c.to, o, error);
+          if (s < 0) return w.print(node, error);
+          const TcpSocket& t = w.node(node).tcp[static_cast<size_t>(s)];
+          w.print(node, tcp_socket_label(t) + ": connecting to " + to_string(c.to) + " from " +
+                            to_string(t.local_addr) + ":" + std::to_string(t.local_port),
+                  tcp_sock_id(t));
+        } else if constexpr (std::is_same_v<T, CmdTcpAccept>) {
+          const int32_t li = find_tcp_or_say(w, node, "tcp accept", c.listener);
+          if (li < 0) return;
+          TcpSocket& l = w.node(node).tcp[static_cast<size_t>(li)];
+          if (l.state != TcpState::Listen)
+            return w.print(node, "tcp accept: " + tcp_socket_label(l) + " is not listening", tcp_sock_id(l));
+          l.console_accepts++;
+          if (l.accept_queue.empty())
+            return w.print(node, tcp_socket_label(l) + ": accept waits: the accept queue is empty", tcp_sock_id(l));
+          tcp_console_note(w, node, li, TcpNote::Incoming);
+        } else if constexpr (std::is_same_v<T, CmdTcpSend>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp send", c.sock);
+          if (s >= 0) tcp_console_send(w, node, s, payload_of(c.text, c.bytes));
+        } else if constexpr (std::is_same_v<T, CmdTcpRecv>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp recv", c.sock);
+          if (s >= 0) tcp_console_recv(w, node, s, c.max);
+        } else if constexpr (std::is_same_v<T, CmdTcpShutdown>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp shutdown", c.sock);
+          if (s >= 0 && !tcp_shutdown(w, node, s, error)) w.print(node, error);
+        } else if constexpr (std::is_same_v<T, CmdTcpClose>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp close", c.sock);
+          if (s >= 0 && !tcp_close(w, node, s, error)) w.print(node, error);
+        } else if constexpr (std::is_same_v<T, CmdTcpAbort>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp abort", c.sock);
+          if (s >= 0 && !tcp_abort(w, node, s, error)) w.print(node, error);
+        } else if constexpr (std::is_same_v<T, CmdAppEchoServer>) {
+          echo_server_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdAppFileServer>) {
+          file_server_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdAppDownload>) {
+          download_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdAppBulkSink>) {
+          bulk_sink_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdAppBulkSend>) {
+          bulk_send_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdAppRequests>) {
+          requests_start(w, node, c);
+        } else if constexpr (std::is_same_v<T, CmdHping3>) {
+          hping3_start(w, node, c);
+        }
+      },
+      cmd);
 }
 
 void route_add(World& w, int32_t node, const CmdRouteAdd& c) {
@@ -179,9 +278,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           const int32_t s = find_socket_or_say(w, node, "udp recvfrom", c.sock);
           if (s >= 0) udp_recvfrom(w, node, s, c.bufsize);
         } else {
-          // The TCP layer, its programs and hping3 arrive with the TCP issue: say so
-          // plainly rather than pretend.
-          w.print(node, command_name(Command{c}) + ": TCP is not available in this build yet");
+          tcp_command(w, node, cmd);
         }
       },
       cmd);

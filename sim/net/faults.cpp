@@ -25,7 +25,7 @@ void corrupt(wire::Bytes& frame, const wire::ParsedFrame& p) {
 
 }  // namespace
 
-void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame) {
+void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx) {
   auto& faults = w.faults();
   if (!faults.empty()) {
     const wire::ParsedFrame parsed = wire::parse_frame(frame);
@@ -38,23 +38,23 @@ void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame) 
       f.applied++;
       switch (f.spec.action) {
         case FaultAction::Drop:
-          link_send(w, node, iface, std::move(frame), /*fault_drop=*/true);
+          link_send(w, node, iface, std::move(frame), /*fault_drop=*/true, 0, retx);
           return;
         case FaultAction::Delay:
-          w.schedule(w.now() + f.spec.delay, EvDelayedSend{node, iface, std::move(frame)});
+          w.schedule(w.now() + f.spec.delay, EvDelayedSend{node, iface, std::move(frame), retx});
           return;
         case FaultAction::Duplicate:
-          link_send(w, node, iface, frame);
-          link_send(w, node, iface, std::move(frame));
+          link_send(w, node, iface, frame, false, 0, retx);
+          link_send(w, node, iface, std::move(frame), false, 0, retx);
           return;
         case FaultAction::Corrupt:
           corrupt(frame, parsed);
-          link_send(w, node, iface, std::move(frame));
+          link_send(w, node, iface, std::move(frame), false, 0, retx);
           return;
       }
     }
   }
-  link_send(w, node, iface, std::move(frame));
+  link_send(w, node, iface, std::move(frame), false, 0, retx);
 }
 
 }  // namespace tcplab

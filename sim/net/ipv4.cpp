@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/net/layers.h"
+#include "sim/proto/tcp.h"
 
 namespace tcplab {
 namespace {
@@ -120,10 +121,10 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   const bool broadcast = dst.v == 0xffffffffu ||
                          (on_link && out.addr->is_broadcast(dst));
   if (broadcast) {
-    ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, true);
+    ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, true, opt.retx);
     return SendError::None;
   }
-  arp_resolve_and_send(w, node, route->iface, route->next_hop, std::move(pkt), true);
+  arp_resolve_and_send(w, node, route->iface, route->next_hop, std::move(pkt), true, opt.retx);
   return SendError::None;
 }
 
@@ -199,9 +200,10 @@ void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, cons
   switch (ip->protocol) {
     case wire::kProtoIcmp: icmp_input(w, node, *ip, ip_packet, off, broadcast, rx); break;
     case wire::kProtoUdp: udp_input(w, node, *ip, ip_packet, off, broadcast, rx); break;
+    case wire::kProtoTcp: tcp_input(w, node, *ip, ip_packet, off, broadcast, rx); break;
     default:
-      // No transport for this protocol yet (TCP arrives with the TCP layer): RFC 1122
-      // §3.2.2.1 says a host answers protocol unreachable.
+      // No transport for this protocol: RFC 1122 §3.2.2.1 says a host answers protocol
+      // unreachable.
       drop_received(w, node, rx, ip_packet, DropWhy::Closed);
       if (!broadcast)
         icmp_send_error(w, node, wire::kIcmpDestUnreachable, wire::kIcmpCodeProtoUnreachable,

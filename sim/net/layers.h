@@ -12,7 +12,7 @@ namespace tcplab {
 
 // link.cpp: put a frame on the link behind `iface` (queue, serialisation, loss).
 void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fault_drop = false,
-               uint64_t id = 0);
+               uint64_t id = 0, bool retx = false);
 void link_frame_arrives(World& w, EvFrameArrives& e);
 void link_free(World& w, const EvLinkFree& e);
 
@@ -20,7 +20,7 @@ void link_free(World& w, const EvLinkFree& e);
 void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::Bytes& frame);
 
 // faults.cpp: a frame a node originated is about to go on a link: apply [[fault]] rules.
-void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame);
+void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx = false);
 
 // routing.cpp: longest-prefix match (RFC 1812 §5.2.4.3), whatever the table's order.
 struct RouteChoice {
@@ -35,9 +35,9 @@ void add_connected_routes(Node& n);
 // Wraps an IPv4 packet in Ethernet to `dst` and sends it (through the fault rules when
 // this node originated it).
 void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
-                   bool origin);
+                   bool origin, bool retx = false);
 void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
-                          wire::Bytes ip_packet, bool origin);
+                          wire::Bytes ip_packet, bool origin, bool retx = false);
 void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a);
 void arp_retry(World& w, const EvArpRetry& e);
 
@@ -47,6 +47,7 @@ struct IpSendOptions {
   uint8_t ttl = 64;
   bool df = true;                       // Linux sets DF on UDP/ICMP with PMTU discovery
   std::optional<Ipv4> src;              // bound address; none: the outgoing interface's
+  bool retx = false;                    // a TCP retransmission: marks the tx event
 };
 // Sends an IPv4 packet this node originates. `l4` is the transport message, which must
 // have been checksummed with the source address ip_source_for() gives.

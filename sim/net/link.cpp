@@ -24,7 +24,7 @@ void start_transmission(World& w, int32_t li, uint8_t side, QueuedFrame qf) {
   f.counters.tx_bytes += qf.frame.size();
   l.dir[side].frames++;
   l.dir[side].bytes += qf.frame.size();
-  w.emit_packet(EvKind::Tx, from.node, li, qf.id, qf.frame);
+  w.emit_packet(EvKind::Tx, from.node, li, qf.id, qf.frame, DropWhy::Loss, qf.retx);
   const Time ser = serialisation_time(l, qf.frame.size());
   l.dir[side].busy_until = w.now() + ser;
   // The loss draw happens at transmission, so the RNG is used in event order.
@@ -36,7 +36,7 @@ void start_transmission(World& w, int32_t li, uint8_t side, QueuedFrame qf) {
 }  // namespace
 
 void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fault_drop,
-               uint64_t id) {
+               uint64_t id, bool retx) {
   Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
   if (id == 0) id = w.new_frame_id();
   if (f.link < 0) {
@@ -47,7 +47,7 @@ void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fa
   Link& l = w.link(f.link);
   const uint8_t side = f.link_side;
   LinkDirection& d = l.dir[side];
-  QueuedFrame qf{id, std::move(frame), fault_drop};
+  QueuedFrame qf{id, std::move(frame), fault_drop, retx};
   if (d.busy_until > w.now() || !d.queue.empty()) {
     if (d.queue.size() >= l.queue_limit) {
       f.counters.tx_dropped++;

@@ -21,6 +21,7 @@ struct QueuedFrame {
   uint64_t id = 0;
   wire::Bytes frame;
   bool fault_drop = false;  // a [[fault]] drop: it is sent, then lost on the way
+  bool retx = false;        // a retransmitted TCP segment (the `retx` of its tx event)
 };
 
 struct LinkDirection {

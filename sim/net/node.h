@@ -6,11 +6,14 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "sim/core/event_queue.h"
 #include "sim/core/time.h"
+#include "sim/apps/tcp_apps.h"
+#include "sim/proto/tcp_socket.h"
 #include "sim/trace/trace_event.h"
 #include "sim/wire/address.h"
 #include "sim/wire/headers.h"
@@ -57,6 +60,7 @@ struct ArpPending {
   struct Waiting {
     wire::Bytes ip_packet;         // a whole IPv4 packet, without its Ethernet header
     bool origin = false;           // sent by this node (not forwarded): faults apply
+    bool retx = false;             // a TCP retransmission
   };
   std::vector<Waiting> waiting;
 };
@@ -121,7 +125,9 @@ struct TracerouteProgram {
   bool waiting = false;
 };
 
-using ProgramState = std::variant<PingProgram, TracerouteProgram>;
+using ProgramState =
+    std::variant<PingProgram, TracerouteProgram, EchoServerProgram, FileServerProgram, DownloadProgram,
+                 BulkSinkProgram, BulkSendProgram, RequestsProgram, Hping3Program>;
 
 struct Program {
   int32_t id = 0;
@@ -140,11 +146,20 @@ struct Node {
   std::vector<ArpPending> arp_pending;
   std::vector<MacEntry> mac_table;
   std::vector<UdpSocket> udp;
+  std::vector<TcpSocket> tcp;      // never shrinks: an index names a socket for its lifetime
+  // Demultiplexing (RFC 9293 §3.10.7): connections by (remote addr, remote port, local
+  // port) packed by tcp_conn_key, listeners by local port. Values index `tcp`.
+  std::unordered_map<uint64_t, int32_t> tcp_conns;
+  std::unordered_map<uint16_t, int32_t> tcp_listeners;
   std::vector<Program> programs;
   uint16_t next_ip_id = 1;
   int32_t next_sock_id = 1;        // s1, s2 … shared by every kind of socket
   int32_t next_program_id = 1;
 
+  // The key of Node::tcp_conns.
+  static uint64_t tcp_conn_key(Ipv4 remote, uint16_t remote_port, uint16_t local_port) {
+    return (uint64_t(remote.v) << 32) | (uint64_t(remote_port) << 16) | local_port;
+  }
   bool is_switch() const { return type == NodeType::Switch; }
   bool forwards() const { return type == NodeType::Router; }
   // The interface whose subnet holds `a`, or -1.

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
+
+#include "sim/proto/tcp_cc.h"
 
 namespace tcplab {
 namespace {
@@ -45,6 +48,84 @@ std::string route_flags(const Route& r) {
 }
 
 const std::string& iface_name(const Node& n, int32_t i) { return n.ifaces[static_cast<size_t>(i)].name; }
+
+std::string endpoint_text(Ipv4 a, uint16_t port) { return to_string(a) + ":" + std::to_string(port); }
+
+// Which TCP sockets a listing shows (TCP-REFERENCE.md §4.4). A CLOSED socket stays in
+// Node::tcp only to keep its id: no tool lists it. LISTEN needs -a or -l. Without -a or
+// -l, netstat shows every other state, while ss applies SS_CONN, which also hides
+// TIME-WAIT and SYN-RECV.
+bool tcp_listed(const TcpSocket& s, const CmdSockets& which) {
+  if (s.state == TcpState::Closed) return false;
+  if (s.state == TcpState::Listen) return !which.connected_only;
+  if (which.listening_only) return false;
+  if (which.ss && which.connected_only &&
+      (s.state == TcpState::TimeWait || s.state == TcpState::SynReceived))
+    return false;
+  return true;
+}
+
+// Linux reports passive SYN-RECV (a request socket) and TIME-WAIT (a timewait socket)
+// through minisockets that carry no buffers, no queues and no tcp_info.
+bool minisocket(const TcpSocket& s) {
+  return s.state == TcpState::TimeWait || (s.state == TcpState::SynReceived && s.passive_origin);
+}
+
+struct Queues {
+  unsigned long long recv = 0, send = 0;
+};
+
+// Recv-Q / Send-Q as /proc/net/tcp (netstat) and inet_diag (ss) report them. A listener:
+// the accept queue, and for ss the backlog in effect (netstat shows 0; §4.3). Others:
+// bytes received but unread, and write_seq − snd_una, which counts an unacknowledged SYN
+// or FIN as one byte — hence the familiar "0 1 … SYN_SENT" line.
+Queues tcp_queues(const TcpSocket& s, bool ss) {
+  Queues q;
+  if (s.state == TcpState::Listen) {
+    q.recv = s.accept_queue.size();
+    q.send = ss ? static_cast<unsigned long long>(s.backlog) : 0;
+    return q;
+  }
+  if (minisocket(s)) return q;
+  q.recv = s.recv_buf.size();
+  q.send = s.send_buf.size();
+  if (s.state == TcpState::SynSent || s.state == TcpState::SynReceived) ++q.send;
+  const bool fin_unacked = (s.fin_pending && !s.fin_sent) || (s.fin_sent && s.snd_una <= s.fin_seq);
+  if (fin_unacked) ++q.send;
+  return q;
+}
+
+std::string tcp_peer(const TcpSocket& s) {
+  return s.state == TcpState::Listen ? std::string("0.0.0.0:*") : endpoint_text(s.remote_addr, s.remote_port);
+}
+
+// ss -i's detail line (iproute2 tcp_show_info(), in its field order, the fields tcplab
+// keeps). The RTO in force is base_rto doubled per backoff, capped at 120 s (Linux
+// TCP_RTO_MAX and both profiles' max_rto): recomputed here rather than through
+// RttEstimator::rto(), which needs the world's TcpConfig that a pure formatter lacks.
+std::string ss_info_line(const TcpSocket& s) {
+  constexpr Time kRtoMax = 120 * kSec;
+  Time rto = s.rtt.base_rto;
+  for (int i = 0; i < s.rtt.backoff && rto < kRtoMax; ++i) rto *= 2;
+  rto = std::min(rto, kRtoMax);
+  // tcpi_rto counts whole jiffies (HZ=1000: ms, rounded up); tcpi_rtt/rttvar whole µs,
+  // which ss prints in ms with %g.
+  std::string line = "\t " + std::string(cc_name(s.cc));
+  line += fmt(" rto:%lld", (long long)((rto + kMs - 1) / kMs));
+  if (s.rtt.backoff > 0) line += fmt(" backoff:%d", s.rtt.backoff);
+  if (s.rtt.has_sample)
+    line += fmt(" rtt:%g/%g", static_cast<double>(s.rtt.srtt / kUs) / 1000.0,
+                static_cast<double>(s.rtt.rttvar / kUs) / 1000.0);
+  const uint32_t mss = std::max<uint32_t>(s.snd_mss, 1);
+  line += fmt(" mss:%u advmss:%u cwnd:%u", s.snd_mss, unsigned(s.adv_mss), cc_cwnd(s.cc) / mss);
+  // tcpi_snd_ssthresh is in packets; ss omits it while "infinite" (>= 0xFFFF).
+  const uint32_t ssthresh = cc_ssthresh(s.cc);
+  if (ssthresh < kInfiniteSsthresh && ssthresh / mss < 0xFFFF) line += fmt(" ssthresh:%u", ssthresh / mss);
+  // ss prints retrans only once something was retransmitted.
+  if (s.retransmits > 0 || s.total_retrans > 0)
+    line += fmt(" retrans:%d/%u", s.retransmits, s.total_retrans);
+  return line;
+}
 
 }  // namespace
 
@@ -166,8 +247,17 @@ std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) 
                 : which.connected_only ? "Active Internet connections (w/o servers)"
                                        : "Active Internet connections (servers and established)");
   out.push_back("Proto Recv-Q Send-Q Local Address           Foreign Address         State      ");
-  // TCP rows arrive with the TCP layer. An unconnected UDP socket counts as a server:
-  // shown by -a and -l, hidden otherwise.
+  // TCP before UDP, as net-tools prints them; each in creation (index) order.
+  if (which.tcp) {
+    for (const TcpSocket& s : n.tcp) {
+      if (!tcp_listed(s, which)) continue;
+      const Queues q = tcp_queues(s, false);
+      out.push_back(fmt("%-5s %6llu %6llu %-23s %-23s %-11s", "tcp", q.recv, q.send,
+                        endpoint_text(s.local_addr, s.local_port).c_str(), tcp_peer(s).c_str(),
+                        netstat_name(s.state)));
+    }
+  }
+  // An unconnected UDP socket counts as a server: shown by -a and -l, hidden otherwise.
   if (which.udp && !which.connected_only) {
     for (const UdpSocket& s : n.udp) {
       if (!s.open) continue;
@@ -180,20 +270,47 @@ std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) 
 }
 
 std::vector<std::string> format_ss(const Node& n, const CmdSockets& which) {
-  std::vector<std::string> out;
-  const bool netid = which.tcp && which.udp;
-  std::string head = netid ? "Netid " : "";
-  out.push_back(head + fmt("%-7s %-7s %-7s %21s %-21s %s", "State", "Recv-Q", "Send-Q",
-                           "Local Address:Port", " Peer Address:Port", "Process"));
+  // Rows are gathered first because ss sizes each column to its widest cell: the State
+  // column grows for TIME-WAIT and FIN-WAIT-1 (the 7 of UNCONN/LISTEN is the minimum).
+  struct Row {
+    const char* netid;
+    const char* state;
+    unsigned long long recv, send;
+    std::string local, peer, info;
+  };
+  std::vector<Row> rows;
+  // TCP before UDP, as ss prints them; each in creation (index) order.
+  if (which.tcp) {
+    for (const TcpSocket& s : n.tcp) {
+      if (!tcp_listed(s, which)) continue;
+      const Queues q = tcp_queues(s, true);
+      // Listeners and minisockets have no tcp_info worth a line here.
+      const bool info = which.info && s.state != TcpState::Listen && !minisocket(s);
+      rows.push_back({"tcp", ss_name(s.state), q.recv, q.send, endpoint_text(s.local_addr, s.local_port),
+                      tcp_peer(s), info ? ss_info_line(s) : std::string()});
+    }
+  }
   // An unconnected (UNCONN) UDP socket counts as listening: ss -l and -a show it.
   if (which.udp && !which.connected_only) {
     for (const UdpSocket& s : n.udp) {
       if (!s.open) continue;
-      const std::string local = to_string(s.local_addr) + ":" + std::to_string(s.port);
-      out.push_back((netid ? std::string("udp   ") : std::string()) +
-                    fmt("%-7s %-7llu %-7d %21s %-21s", "UNCONN", (unsigned long long)s.rx_queue_bytes,
-                        0, local.c_str(), " 0.0.0.0:*"));
+      rows.push_back({"udp", "UNCONN", (unsigned long long)s.rx_queue_bytes, 0,
+                      endpoint_text(s.local_addr, s.port), "0.0.0.0:*", std::string()});
     }
+  }
+  int state_w = 7;
+  for (const Row& r : rows) state_w = std::max(state_w, static_cast<int>(std::string_view(r.state).size()));
+
+  std::vector<std::string> out;
+  const bool netid = which.tcp && which.udp;
+  std::string head = netid ? "Netid " : "";
+  out.push_back(head + fmt("%-*s %-7s %-7s %21s %-21s %s", state_w, "State", "Recv-Q", "Send-Q",
+                           "Local Address:Port", " Peer Address:Port", "Process"));
+  for (const Row& r : rows) {
+    out.push_back((netid ? fmt("%-5s ", r.netid) : std::string()) +
+                  fmt("%-*s %-7llu %-7llu %21s %-21s", state_w, r.state, r.recv, r.send, r.local.c_str(),
+                      (" " + r.peer).c_str()));
+    if (!r.info.empty()) out.push_back(r.info);
   }
   return out;
 }

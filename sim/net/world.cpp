@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "sim/net/layers.h"
+#include "sim/proto/tcp.h"
 
 namespace tcplab {
 namespace {
@@ -32,6 +33,7 @@ World World::from_scenario(const Scenario& s) {
   w.seed_ = s.seed;
   w.title_ = s.title;
   w.profile_ = s.tcp.profile;
+  w.tcp_config_ = resolve_tcp_config(s.tcp);
   for (size_t ni = 0; ni < s.nodes.size(); ++ni) {
     const NodeSpec& spec = s.nodes[ni];
     Node n;
@@ -127,7 +129,9 @@ void World::dispatch(Event& ev) {
         } else if constexpr (std::is_same_v<T, EvLocalDeliver>) {
           ip_local_deliver(*this, e.node, e.ip_packet);
         } else if constexpr (std::is_same_v<T, EvDelayedSend>) {
-          link_send(*this, e.node, e.iface, std::move(e.frame));
+          link_send(*this, e.node, e.iface, std::move(e.frame), false, 0, e.retx);
+        } else if constexpr (std::is_same_v<T, EvTcpTimer>) {
+          tcp_timer(*this, e);
         }
       },
       ev);
@@ -139,7 +143,7 @@ void World::run_command(int32_t node, const Command& cmd, const std::string& tex
 }
 
 void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
-                        const wire::Bytes& frame, DropWhy why) {
+                        const wire::Bytes& frame, DropWhy why, bool retx) {
   TraceEvent e;
   e.t = now_;
   e.ev = kind;
@@ -149,6 +153,7 @@ void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
   p.link = link;
   p.frame = frame;
   p.why = why;
+  p.retx = retx;
   e.data = std::move(p);
   trace_.push_back(std::move(e));
 }

@@ -18,6 +18,7 @@
 #include "sim/core/time.h"
 #include "sim/net/link.h"
 #include "sim/net/node.h"
+#include "sim/proto/tcp_config.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/trace_event.h"
 
@@ -35,9 +36,10 @@ struct EvRunStep { int32_t step; };                 // a scenario [[step]] is du
 struct EvArpRetry { int32_t node; Ipv4 ip; };
 struct EvProgramTimer { int32_t node; int32_t program; };
 struct EvLocalDeliver { int32_t node; wire::Bytes ip_packet; };  // to self / loopback
-struct EvDelayedSend { int32_t node; int32_t iface; wire::Bytes frame; };  // fault "delay"
+struct EvDelayedSend { int32_t node; int32_t iface; wire::Bytes frame; bool retx; };  // fault "delay"
+struct EvTcpTimer { int32_t node; int32_t sock; TcpTimerKind kind; };  // sock: index in Node::tcp
 using Event = std::variant<EvFrameArrives, EvLinkFree, EvRunStep, EvArpRetry, EvProgramTimer,
-                           EvLocalDeliver, EvDelayedSend>;
+                           EvLocalDeliver, EvDelayedSend, EvTcpTimer>;
 
 struct FaultState {
   FaultSpec spec;
@@ -79,7 +81,9 @@ class World {
   uint64_t new_frame_id() { return ++last_frame_id_; }
   void emit(TraceEvent e) { trace_.push_back(std::move(e)); }
   void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::Bytes& frame,
-                   DropWhy why = DropWhy::Loss);
+                   DropWhy why = DropWhy::Loss, bool retx = false);
+  const TcpConfig& tcp_config() const { return tcp_config_; }
+  TcpConfig& tcp_config() { return tcp_config_; }
   // One line of program output on a node.
   void print(int32_t node, std::string text, std::string sock = {});
   std::vector<FaultState>& faults() { return faults_; }
@@ -100,6 +104,7 @@ class World {
   std::string title_;
   uint64_t seed_ = 1;
   std::string profile_ = "linux";
+  TcpConfig tcp_config_;
 };
 
 }  // namespace tcplab

@@ -5,6 +5,7 @@
 // a datagram to a port nobody has bound (unless it was a broadcast).
 #include <cstdio>
 
+#include "sim/core/show_data.h"
 #include "sim/net/layers.h"
 
 namespace tcplab {
@@ -17,32 +18,6 @@ bool port_in_use(const Node& n, uint16_t port) {
   for (const UdpSocket& s : n.udp)
     if (s.open && s.port == port) return true;
   return false;
-}
-
-// Data as a student would like to read it: printable ASCII as is, the rest escaped,
-// long payloads cut.
-std::string show_data(wire::ByteView data) {
-  std::string out = "\"";
-  size_t shown = 0;
-  for (uint8_t c : data) {
-    if (shown++ == 64) {
-      out += "…";
-      break;
-    }
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 32 && c < 127) {
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out + "\"";
 }
 
 // Delivers the head of the queue to the first waiting reader.

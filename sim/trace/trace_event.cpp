@@ -27,6 +27,7 @@ const char* to_string(DropWhy w) {
     case DropWhy::Closed: return "closed";
     case DropWhy::Checksum: return "checksum";
     case DropWhy::OtherHost: return "otherhost";
+    case DropWhy::Backlog: return "backlog";
   }
   return "?";
 }

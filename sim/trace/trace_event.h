@@ -26,6 +26,7 @@ enum class DropWhy : uint8_t {
   Closed,     // no socket on the destination port
   Checksum,   // a corrupted packet failed its checksum at the receiver
   OtherHost,  // a frame for another MAC reached a host (flooded by a switch) and was filtered
+  Backlog,    // a listener's accept queue was full: SYN or final ACK dropped (Linux, §4.3)
 };
 const char* to_string(DropWhy w);  // "loss", "fault", …
 

@@ -1,0 +1,174 @@
+// What the console prints for sockets it owns (those opened by `tcp …` commands): a
+// blocking program's view of its calls — connect() returning, accept() returning, data
+// read as it arrives (--read auto) or when `tcp recv` asks (--read manual), and errors
+// with their errno text ("connect: Connection refused").
+#include <algorithm>
+
+#include "sim/core/show_data.h"
+#include "sim/proto/tcp_internal.h"
+
+namespace tcplab {
+using namespace tcp_detail;
+
+namespace {
+
+void say(World& w, int32_t node, int32_t si, const std::string& text) {
+  const TcpSocket& s = sock(w, node, si);
+  w.print(node, tcp_socket_label(s) + ": " + text, tcp_sock_id(s));
+}
+
+std::string bytes_word(size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+void print_received(World& w, int32_t node, int32_t si, const wire::Bytes& data, const char* call) {
+  say(w, node, si, std::string(call) + bytes_word(data.size()) + " " + show_data(data));
+}
+
+// Pending `tcp recv` calls take what is buffered, in call order.
+void serve_readers(World& w, int32_t node, int32_t si) {
+  while (true) {
+    TcpSocket& s = sock(w, node, si);
+    if (s.readers.empty()) return;
+    if (!s.recv_buf.empty()) {
+      const uint32_t max = s.readers.front();
+      s.readers.pop_front();
+      const wire::Bytes data = tcp_recv(w, node, si, max);
+      print_received(w, node, si, data, "recv returned ");
+    } else if (s.fin_received || !s.open()) {
+      s.readers.pop_front();
+      say(w, node, si, s.error.empty() ? "recv returned 0: the peer closed its side"
+                                       : "recv: " + s.error);
+    } else {
+      return;
+    }
+  }
+}
+
+void push_unsent(World& w, int32_t node, int32_t si) {
+  TcpSocket& s = sock(w, node, si);
+  if (s.console_unsent.empty()) return;
+  std::vector<uint8_t> rest = std::move(s.console_unsent);
+  s.console_unsent.clear();
+  std::string error;
+  const int64_t n = tcp_send(w, node, si, rest, error);
+  TcpSocket& t = sock(w, node, si);
+  if (n < 0) {
+    say(w, node, si, error);
+    return;
+  }
+  t.console_unsent.assign(rest.begin() + n, rest.end());
+  if (t.console_unsent.empty())
+    say(w, node, si, "send returned " + std::to_string(t.console_send_total) + ": all of it is in the send buffer");
+}
+
+}  // namespace
+
+void tcp_console_note(World& w, int32_t node, int32_t si, TcpNote note) {
+  TcpSocket& s = sock(w, node, si);
+  switch (note) {
+    case TcpNote::Connected:
+      say(w, node, si, "connected to " + endpoint_string(s.remote_addr, s.remote_port) + " from " +
+                           endpoint_string(s.local_addr, s.local_port));
+      return;
+    case TcpNote::Incoming: {
+      if (s.manual_accept && s.console_accepts == 0) {
+        const TcpSocket& c = sock(w, node, s.accept_queue.back());
+        say(w, node, si, "a connection from " + endpoint_string(c.remote_addr, c.remote_port) +
+                             " waits in the accept queue (" + std::to_string(s.accept_queue.size()) + " of " +
+                             std::to_string(s.backlog + 1) + "); `tcp accept` takes it");
+        return;
+      }
+      while (true) {
+        TcpSocket& l = sock(w, node, si);
+        if (l.accept_queue.empty() || (l.manual_accept && l.console_accepts == 0)) return;
+        if (l.manual_accept) l.console_accepts--;
+        const int32_t ci = l.accept_queue.front();
+        const TcpSocket& c0 = sock(w, node, ci);
+        const std::string from = endpoint_string(c0.remote_addr, c0.remote_port);
+        // The accepted socket must be known to the console before its data is shown.
+        const std::string listener_label = tcp_socket_label(l);
+        const std::string lid = tcp_sock_id(l);
+        TcpSocket& cs = sock(w, node, ci);
+        cs.owner = -1;
+        // accept() may deliver buffered data notes: print the accept line first.
+        std::string name_preview;
+        {
+          const TcpSocket& ll = sock(w, node, si);
+          if (!ll.name.empty()) name_preview = ll.name + "." + std::to_string(ll.next_child);
+        }
+        const TcpSocket& cprev = sock(w, node, ci);
+        const std::string child = name_preview.empty() ? tcp_sock_id(cprev) : tcp_sock_id(cprev) + " (" + name_preview + ")";
+        w.print(node, listener_label + ": accepted " + child + " from " + from, lid);
+        tcp_accept(w, node, si, -1);
+      }
+    }
+    case TcpNote::Readable:
+      if (s.auto_read) {
+        const wire::Bytes data = tcp_recv(w, node, si, SIZE_MAX);
+        if (!data.empty()) print_received(w, node, si, data, "received ");
+      } else {
+        serve_readers(w, node, si);
+      }
+      return;
+    case TcpNote::Eof:
+      if (s.auto_read) say(w, node, si, "the peer closed its side (recv returns 0)");
+      else serve_readers(w, node, si);
+      return;
+    case TcpNote::Writable:
+      push_unsent(w, node, si);
+      return;
+    case TcpNote::Refused:
+      say(w, node, si, "connect: Connection refused");
+      return;
+    case TcpNote::Reset:
+      if (!s.released) say(w, node, si, "recv: Connection reset by peer");
+      serve_readers(w, node, si);
+      return;
+    case TcpNote::TimedOut:
+      if (!s.released) say(w, node, si, s.irs == SeqNum() && s.rcv_nxt == SeqNum() ? "connect: Connection timed out"
+                                                                                  : "Connection timed out");
+      serve_readers(w, node, si);
+      return;
+    case TcpNote::Closed:
+      return;
+  }
+}
+
+void tcp_console_recv(World& w, int32_t node, int32_t si, std::optional<uint32_t> max) {
+  TcpSocket& s = sock(w, node, si);
+  if (s.state == TcpState::Listen) {
+    say(w, node, si, "recv: Transport endpoint is not connected");
+    return;
+  }
+  s.readers.push_back(max.value_or(65536));
+  serve_readers(w, node, si);
+  const TcpSocket& t = sock(w, node, si);
+  if (!t.readers.empty() && t.recv_buf.empty())
+    say(w, node, si, "recv waits: the receive buffer is empty");
+}
+
+// Used by commands.cpp for `tcp send`: a blocking send() queues everything eventually.
+void tcp_console_send(World& w, int32_t node, int32_t si, const wire::Bytes& data) {
+  TcpSocket& s = sock(w, node, si);
+  if (!s.console_unsent.empty()) {
+    s.console_unsent.insert(s.console_unsent.end(), data.begin(), data.end());
+    s.console_send_total += data.size();
+    return;
+  }
+  std::string error;
+  const int64_t n = tcp_send(w, node, si, data, error);
+  if (n < 0) {
+    say(w, node, si, error);
+    return;
+  }
+  TcpSocket& t = sock(w, node, si);
+  if (static_cast<size_t>(n) == data.size()) {
+    say(w, node, si, "send returned " + std::to_string(n));
+    return;
+  }
+  t.console_unsent.assign(data.begin() + n, data.end());
+  t.console_send_total = data.size();
+  say(w, node, si, "send blocks: " + bytes_word(static_cast<size_t>(n)) + " of " + std::to_string(data.size()) +
+                       " fit in the send buffer; the rest follows as ACKs free it");
+}
+
+}  // namespace tcplab

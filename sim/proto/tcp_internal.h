@@ -1,0 +1,65 @@
+// What the TCP files share and nothing else needs: segment building, timers, the
+// congestion-control trace, and socket lookup. See tcp.h for the map of files.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sim/net/layers.h"
+#include "sim/proto/tcp.h"
+
+namespace tcplab::tcp_detail {
+
+inline TcpSocket& sock(World& w, int32_t node, int32_t i) {
+  return w.node(node).tcp[static_cast<size_t>(i)];
+}
+
+// Builds and sends one segment from socket `si`: ACK = RCV.NXT when the ACK flag is set,
+// our receive window, the MSS option on a SYN. Sending an ACK settles any ACK owed.
+void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
+                  const uint8_t* data, size_t len, bool retx);
+// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (also the challenge ACK of RFC 5961 §3.2/§4.2).
+void send_ack(World& w, int32_t node, int32_t si);
+// The reset of an abort (RFC 9293 §3.10.5; Linux R. with ACK, D11).
+void send_abort_rst(World& w, int32_t node, int32_t si);
+// A reset for a segment no connection wants (§3.10.7.1): <SEQ=SEG.ACK><CTL=RST> when it
+// had ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never for a RST.
+void send_reset_for(World& w, int32_t node, Ipv4 local, Ipv4 remote, const wire::TcpHeader& seg,
+                    size_t payload_len);
+
+// tcp_output with `limited_allowance` bytes beyond cwnd (RFC 3042 Limited Transmit).
+void output(World& w, int32_t node, int32_t si, uint32_t limited_allowance);
+// The window to advertise now, with receiver SWS avoidance (RFC 9293 §3.8.6.2.2).
+uint32_t receive_window(TcpSocket& s);
+
+void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at);
+void timer_cancel(World& w, int32_t node, int32_t si, TcpTimerKind k);
+void timers_cancel_all(World& w, int32_t node, int32_t si);
+// (Re)arms the retransmission timer with the current RTO (RFC 6298 5.1/5.3).
+void rto_restart(World& w, int32_t node, int32_t si);
+
+// A `cc` event when cwnd, ssthresh, SRTT or the RTO changed.
+void cc_trace(World& w, int32_t node, int32_t si);
+
+// Connection table upkeep (Node::tcp_conns / tcp_listeners).
+void demux_add(Node& n, int32_t si);
+void demux_remove(Node& n, int32_t si);
+bool port_in_use(const Node& n, uint16_t port);
+uint16_t ephemeral_port(World& w, const Node& n);
+// An initial sequence number (RFC 9293 §3.4.1) from the world's seeded RNG.
+inline uint32_t new_isn(World& w) {
+  const TcpConfig& c = w.tcp_config();
+  return c.fixed_isn ? *c.fixed_isn : w.rng().next_u32();
+}
+// A new socket in Node::tcp with the world's defaults; returns its index.
+int32_t new_socket(World& w, int32_t node);
+// MSS we advertise on the interface that reaches `remote` (MTU − 40, RFC 9293 §3.7.1).
+uint16_t our_mss(World& w, int32_t node, Ipv4 remote);
+
+// Segment arrival for a listener's child in SYN_RECV that completes: the accept queue.
+void child_established(World& w, int32_t node, int32_t si);
+// A socket leaves for CLOSED: timers, queues of its listener, demux, and the owner.
+void become_closed(World& w, int32_t node, int32_t si, const std::string& why, std::optional<TcpNote> note);
+
+std::string endpoint_string(Ipv4 a, uint16_t p);
+
+}  // namespace tcplab::tcp_detail

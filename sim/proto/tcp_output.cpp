@@ -1,0 +1,226 @@
+// What goes out: segments built from a socket's variables (RFC 9293 §3.1, §3.4), the
+// sender's decision of how much to send now — within min(cwnd, rwnd) (RFC 5681 §3.1),
+// Nagle (RFC 9293 §3.7.4) and sender SWS avoidance (§3.8.6.2.1) — the FIN after the
+// queued data (§3.10.4), and the resets of §3.10.7.1 and §3.10.5.
+#include <algorithm>
+
+#include "sim/proto/tcp_internal.h"
+
+namespace tcplab {
+using namespace tcp_detail;
+
+namespace tcp_detail {
+
+uint32_t receive_window(TcpSocket& s) {
+  // Free space in the receive buffer (data held out of order counts as used).
+  size_t held = 0;
+  for (const OutOfOrder& o : s.ooo) held += o.data.size();
+  const size_t used = s.recv_buf.size() + held;
+  const uint32_t space = used >= s.rcvbuf ? 0 : static_cast<uint32_t>(s.rcvbuf - used);
+  // No window scaling: the 16-bit field caps the window (RFC 7323 is not negotiated).
+  const uint32_t free_wnd = std::min<uint32_t>(space, 65535);
+  const uint32_t current = s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
+  // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): move the right edge only by at least
+  // min(RCV.BUFF / 2, MSS); never move it left (§3.8.6.2.2, "shrinking the window").
+  const uint32_t step = std::min<uint32_t>(s.rcvbuf / 2, s.adv_mss);
+  if (free_wnd >= current + step || (current == 0 && free_wnd >= step) || free_wnd == std::min<uint32_t>(s.rcvbuf, 65535)) {
+    s.rcv_adv = s.rcv_nxt + free_wnd;
+    return free_wnd;
+  }
+  return current;
+}
+
+void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq, const uint8_t* data,
+                  size_t len, bool retx) {
+  TcpSocket& s = sock(w, node, si);
+  wire::TcpHeader h;
+  h.sport = s.local_port;
+  h.dport = s.remote_port;
+  h.seq = seq.v;
+  h.flags = flags;
+  if (flags & wire::tcpflag::ACK) h.ack = s.rcv_nxt.v;
+  if (flags & wire::tcpflag::RST) {
+    h.window = 0;
+  } else if (flags & wire::tcpflag::SYN) {
+    // The SYN's window is never scaled (RFC 7323 §2.2); Linux offers a multiple of the MSS.
+    const uint32_t wnd = std::min<uint32_t>(s.rcvbuf, 65535);
+    h.window = static_cast<uint16_t>(wnd - wnd % s.adv_mss);
+    s.rcv_adv = s.rcv_nxt + h.window;
+    h.mss = s.adv_mss;
+  } else {
+    h.window = static_cast<uint16_t>(receive_window(s));
+  }
+  wire::Bytes seg;
+  wire::emit_tcp(h, s.local_addr, s.remote_addr, wire::ByteView(data, len), seg);
+  if (flags & wire::tcpflag::ACK) {
+    s.rcv_wup = s.rcv_nxt;
+    s.unacked_segments = 0;
+    s.ack_now = false;
+  }
+  s.last_send = w.now();
+  IpSendOptions opt;
+  opt.src = s.local_addr;
+  opt.retx = retx;
+  const bool had_delack = s.timer_delack != 0;
+  ip_send(w, node, s.remote_addr, wire::kProtoTcp, seg, opt);
+  if (had_delack && (flags & wire::tcpflag::ACK)) timer_cancel(w, node, si, TcpTimerKind::DelAck);
+}
+
+void send_ack(World& w, int32_t node, int32_t si) {
+  const TcpSocket& s = sock(w, node, si);
+  send_segment(w, node, si, wire::tcpflag::ACK, s.snd_nxt, nullptr, 0, false);
+}
+
+void send_abort_rst(World& w, int32_t node, int32_t si) {
+  const TcpSocket& s = sock(w, node, si);
+  const bool with_ack = w.tcp_config().rst_with_ack;
+  send_segment(w, node, si, with_ack ? uint8_t(wire::tcpflag::RST | wire::tcpflag::ACK) : wire::tcpflag::RST,
+               s.snd_nxt, nullptr, 0, false);
+}
+
+void send_reset_for(World& w, int32_t node, Ipv4 local, Ipv4 remote, const wire::TcpHeader& seg,
+                    size_t payload_len) {
+  using namespace wire::tcpflag;
+  if (seg.flags & RST) return;  // never answer a reset (§3.10.7.1)
+  wire::TcpHeader h;
+  h.sport = seg.dport;
+  h.dport = seg.sport;
+  if (seg.flags & ACK) {
+    h.seq = seg.ack;
+    h.flags = RST;
+  } else {
+    const uint32_t seg_len = static_cast<uint32_t>(payload_len) + ((seg.flags & SYN) ? 1 : 0) + ((seg.flags & FIN) ? 1 : 0);
+    h.seq = 0;
+    h.ack = seg.seq + seg_len;
+    h.flags = RST | ACK;
+  }
+  wire::Bytes out;
+  wire::emit_tcp(h, local, remote, {}, out);
+  IpSendOptions opt;
+  opt.src = local;
+  ip_send(w, node, remote, wire::kProtoTcp, out, opt);
+}
+
+}  // namespace tcp_detail
+
+namespace {
+
+bool may_send_data(const TcpSocket& s) {
+  switch (s.state) {
+    case TcpState::Established:
+    case TcpState::CloseWait:
+      return true;
+    case TcpState::FinWait1:
+    case TcpState::LastAck:
+    case TcpState::Closing:
+      return true;  // data queued before close() still goes, then the FIN
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void tcp_output(World& w, int32_t node, int32_t si) { tcp_detail::output(w, node, si, 0); }
+
+void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_allowance) {
+  using namespace wire::tcpflag;
+  const TcpConfig& cfg = w.tcp_config();
+  bool sent_any = false;
+  if (may_send_data(sock(w, node, si))) {
+    // RFC 5681 §4.1: after an idle period longer than the RTO, restart from min(IW, cwnd).
+    {
+      TcpSocket& s = sock(w, node, si);
+      if (s.snd_nxt == s.snd_una && s.last_send > 0 && w.now() - s.last_send > s.rtt.rto(cfg) &&
+          !s.send_buf.empty())
+        cc_on_idle(s.cc, cfg.initial_cwnd);
+    }
+    while (true) {
+      TcpSocket& s = sock(w, node, si);
+      // Data bytes from SND.UNA already sent (SND.NXT may include our FIN).
+      const uint32_t in_flight_seq = static_cast<uint32_t>(s.snd_nxt - s.snd_una);
+      const bool fin_in_flight = s.fin_sent && s.snd_nxt > s.fin_seq;
+      const uint32_t data_sent = in_flight_seq - (fin_in_flight ? 1 : 0);
+      if (data_sent > s.send_buf.size()) break;  // cannot happen; guards the arithmetic
+      const uint32_t available = static_cast<uint32_t>(s.send_buf.size() - data_sent);
+      const uint32_t cwnd = cc_cwnd(s.cc) + limited_allowance;
+      // The sender never exceeds min(cwnd, rwnd) (RFC 5681 §3.1, RFC 9293 §3.8.6).
+      const uint32_t wnd = std::min(cwnd, s.snd_wnd);
+      const uint32_t usable = wnd > in_flight_seq ? wnd - in_flight_seq : 0;
+      const bool fin_due = s.fin_pending && !s.fin_sent;
+      uint32_t len = std::min({available, s.snd_mss, usable});
+      if (available == 0) break;
+      if (len == 0) {
+        // Zero window with data waiting and nothing in flight to bring an ACK: probe
+        // (RFC 9293 §3.8.6.1, SHLD-29: the first probe after one RTO).
+        if (s.snd_wnd == 0 && in_flight_seq == 0 && s.timer_persist == 0 && s.timer_rto == 0) {
+          s.persist_backoff = 0;
+          timer_set(w, node, si, TcpTimerKind::Persist, w.now() + s.rtt.rto(cfg));
+        }
+        break;
+      }
+      const bool last = len == available;
+      if (len < s.snd_mss) {
+        // Nagle (RFC 9293 §3.7.4): hold a small segment while data is unacknowledged,
+        // unless TCP_NODELAY — or this is the last data before our FIN (Linux pushes).
+        const bool nagle = !s.nodelay && in_flight_seq > 0 && !(fin_due && last);
+        // Sender SWS avoidance (§3.8.6.2.1): a runt that the window, not the data, cut
+        // short waits until half the largest window opens, unless nothing is in flight.
+        const bool sws = !last && usable < s.max_snd_wnd / 2 && in_flight_seq > 0;
+        if (nagle || sws) break;
+      }
+      const SeqNum seq = s.snd_nxt;
+      const bool retx = seq < s.snd_max;
+      uint8_t flags = ACK;
+      const bool empties = last;
+      if (empties) flags |= PSH;
+      const bool with_fin = fin_due && empties;
+      if (with_fin) flags |= FIN;
+      const uint8_t* data = s.send_buf.begin_ptr() + data_sent;
+      // Copy before sending: ip_send may grow Node::tcp? (it does not; but keep the
+      // payload independent of the buffer for clarity of ownership).
+      std::vector<uint8_t> payload(data, data + len);
+      s.snd_nxt = s.snd_nxt + len;
+      if (with_fin) {
+        s.fin_sent = true;
+        s.fin_seq = s.snd_nxt;
+        s.snd_nxt = s.snd_nxt + 1;
+      }
+      s.snd_max = seq_max(s.snd_max, s.snd_nxt);
+      if (!s.rtt_timing && !retx) {  // Karn (RFC 6298 §3): time only new data
+        s.rtt_timing = true;
+        s.rtt_seq = s.snd_nxt;
+        s.rtt_sent = w.now();
+      }
+      if (retx) s.total_retrans++;
+      const bool arm = s.timer_rto == 0;
+      if (limited_allowance > 0) cc_on_limited_sent(s.cc, len);
+      send_segment(w, node, si, flags, seq, payload.data(), payload.size(), retx);
+      sent_any = true;
+      if (arm) rto_restart(w, node, si);  // RFC 6298 (5.1)
+      limited_allowance = 0;
+    }
+  }
+  TcpSocket& s = sock(w, node, si);
+  // A FIN with no data left to carry it (§3.10.4: "after queued data, send FIN").
+  if (may_send_data(s) && s.fin_pending && !s.fin_sent) {
+    const uint32_t in_flight_seq = static_cast<uint32_t>(s.snd_nxt - s.snd_una);
+    if (in_flight_seq >= s.send_buf.size()) {
+      const SeqNum seq = s.snd_nxt;
+      const bool retx = seq < s.snd_max;
+      s.fin_sent = true;
+      s.fin_seq = seq;
+      s.snd_nxt = seq + 1;
+      s.snd_max = seq_max(s.snd_max, s.snd_nxt);
+      if (retx) s.total_retrans++;
+      const bool arm = s.timer_rto == 0;
+      send_segment(w, node, si, FIN | ACK, seq, nullptr, 0, retx);
+      sent_any = true;
+      if (arm) rto_restart(w, node, si);
+    }
+  }
+  TcpSocket& s2 = sock(w, node, si);
+  if (s2.ack_now && !sent_any) send_ack(w, node, si);
+}
+
+}  // namespace tcplab
