@@ -426,7 +426,7 @@ TEST_SUITE("ladder") {
     CAPTURE(out);
     const auto l = lines_of(out);
     REQUIRE(l.size() > 4);
-    CHECK(l[0] == "Three-way handshake (seed 1)");
+    CHECK(l[0] == "Three-way handshake (seed 1, tcp profile linux)");
     CHECK(l[2] == "   time ms  client                                   server");
     CHECK(out.find("sw1") == std::string::npos);
     // Every row keeps both lifelines at the columns of the names, whatever it holds.

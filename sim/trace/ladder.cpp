@@ -357,7 +357,10 @@ class Ladder {
     const size_t ncols = column_node_.size();
     const size_t note_x = ncols == 0 ? kMargin : x_of(int(ncols - 1)) + 3;
     std::string out = ctx_.title.empty() ? "tcplab trace" : ctx_.title;
-    out += " (seed " + std::to_string(ctx_.seed) + ")\n\n";
+    // TCP behaviour depends on the profile (TCP-REFERENCE.md §0.1): say which one ran.
+    const bool tcp = std::any_of(events_.begin(), events_.end(),
+                                 [](const TraceEvent& e) { return e.ev == EvKind::State; });
+    out += " (seed " + std::to_string(ctx_.seed) + (tcp ? ", tcp profile " + ctx_.profile : std::string()) + ")\n\n";
 
     Canvas head;
     head.put(0, pad_left("time ms", kTimeWidth));
