@@ -20,6 +20,11 @@
 using namespace tcplab;
 using namespace tcplab::scenario_testing;
 
+// The TCP lessons have their facts tests in tests/test_tcp_scenarios.cpp, which lists them.
+namespace tcplab::scenario_testing {
+std::set<std::string> tcp_lessons_with_facts();
+}
+
 namespace {
 
 const std::string kBroadcastMac = "ff:ff:ff:ff:ff:ff";
@@ -507,11 +512,13 @@ TEST_SUITE("lesson: udp-port-unreachable") {
 // =======================================================================================
 TEST_SUITE("every scenario") {
   TEST_CASE("there are built-in scenarios, and each one's lesson is tested above") {
-    const std::set<std::string> tested = {"subnets-and-broadcast", "arp", "ping-across-routers", "traceroute",
-                                          "routing-longest-prefix", "udp-echo", "udp-port-unreachable"};
+    std::set<std::string> tested = {"subnets-and-broadcast", "arp", "ping-across-routers", "traceroute",
+                                    "routing-longest-prefix", "udp-echo", "udp-port-unreachable"};
+    tested.merge(tcp_lessons_with_facts());
     for (const std::string& name : builtin_scenarios()) {
       CAPTURE(name);
-      CHECK_MESSAGE(tested.count(name) == 1, "a lesson without a facts test in tests/test_scenarios.cpp");
+      CHECK_MESSAGE(tested.count(name) == 1,
+                    "a lesson without a facts test in tests/test_scenarios.cpp or tests/test_tcp_scenarios.cpp");
     }
     CHECK(builtin_scenarios().size() >= tested.size());
   }

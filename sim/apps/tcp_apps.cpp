@@ -668,7 +668,6 @@ void bulk_send_start(World& w, int32_t node, const CmdAppBulkSend& cmd) {
   s.to = cmd.to;
   s.limited = cmd.bytes.has_value();
   s.total = cmd.bytes.value_or(0);
-  s.started = w.now();
   const int32_t pid = new_program(w, node, std::move(s));
   const int32_t sock = client_connect(w, node, pid, cmd.to, "bulk-send");
   if (BulkSendProgram* p = state<BulkSendProgram>(w, node, pid)) p->sock = sock;

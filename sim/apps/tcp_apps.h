@@ -79,7 +79,6 @@ struct BulkSendProgram {
   uint64_t queued = 0;
   int32_t sock = -1;
   bool connected = false;
-  Time started = 0;
 };
 
 // app requests ADDR:PORT --count N --size B [--reuse]: N request/response pairs, over one

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/net/layers.h"
 #include "sim/net/world.h"
 #include "sim/proto/tcp_socket.h"
 

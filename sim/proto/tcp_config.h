@@ -44,6 +44,7 @@ struct TcpConfig {
   Time delayed_ack = 40 * kMs;        // linux TCP_DELACK_MIN; rfc: 200 ms
   int quickacks = 16;                 // linux TCP_MAX_QUICKACKS; rfc: 0
   bool nagle = true;                  // RFC 9293 §3.7.4
+  bool nagle_minshall = true;         // linux: hold a runt only while a runt is unacked; rfc: classic
 
   // ---- robustness --------------------------------------------------------------------------
   bool rfc5961 = true;                // challenge ACKs (D10)

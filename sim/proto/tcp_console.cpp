@@ -90,13 +90,7 @@ void tcp_console_note(World& w, int32_t node, int32_t si, TcpNote note) {
         TcpSocket& cs = sock(w, node, ci);
         cs.owner = -1;
         // accept() may deliver buffered data notes: print the accept line first.
-        std::string name_preview;
-        {
-          const TcpSocket& ll = sock(w, node, si);
-          if (!ll.name.empty()) name_preview = ll.name + "." + std::to_string(ll.next_child);
-        }
-        const TcpSocket& cprev = sock(w, node, ci);
-        const std::string child = name_preview.empty() ? tcp_sock_id(cprev) : tcp_sock_id(cprev) + " (" + name_preview + ")";
+        const std::string child = tcp_socket_label(sock(w, node, ci));
         w.print(node, listener_label + ": accepted " + child + " from " + from, lid);
         tcp_accept(w, node, si, -1);
       }

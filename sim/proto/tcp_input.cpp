@@ -118,6 +118,7 @@ void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, const 
   c.rcv_wup = c.rcv_nxt;
   c.iss = SeqNum(new_isn(w));
   c.snd_una = c.iss;
+  c.snd_sml = c.iss;
   c.snd_nxt = c.iss + 1;
   c.snd_max = c.snd_nxt;
   c.adv_mss = our_mss(w, node, seg.src);
@@ -442,6 +443,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     TcpSocket& s2 = sock(w, node, si);
     s2.cc = make_cc(w, s2);
     const bool passive = s2.passive_origin;
+    if (passive) name_child(w, node, si);
     tcp_set_state(w, node, si, TcpState::Established, "ACK of our SYN (RFC 9293 §3.10.7.4 step 5)");
     cc_trace(w, node, si);
     if (sock(w, node, si).fin_pending)  // close() in SYN-RECEIVED with data queued
@@ -478,7 +480,6 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
       const bool fin_acked = t.fin_sent && seg.ack == t.fin_seq + 1;
       const uint32_t data_acked = std::min<uint32_t>(acked_seq - (fin_acked ? 1 : 0),
                                                      static_cast<uint32_t>(t.send_buf.size()));
-      const bool was_full = t.send_buf.size() >= t.sndbuf;
       t.send_buf.consume(data_acked);
       t.snd_una = seg.ack;
       if (t.snd_nxt < t.snd_una) t.snd_nxt = t.snd_una;
@@ -513,7 +514,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
         }
       }
       TcpSocket& v = sock(w, node, si);
-      if (v.writable_wanted && was_full && v.send_buf.size() < v.sndbuf) {
+      if (v.writable_wanted && tcp_send_space(v) > 0) {
         v.writable_wanted = false;
         tcp_notify(w, node, si, TcpNote::Writable);
       }

@@ -57,6 +57,8 @@ uint16_t our_mss(World& w, int32_t node, Ipv4 remote);
 
 // Segment arrival for a listener's child in SYN_RECV that completes: the accept queue.
 void child_established(World& w, int32_t node, int32_t si);
+// Gives a listener's child its NAME.k before it joins the accept queue.
+void name_child(World& w, int32_t node, int32_t si);
 // A socket leaves for CLOSED: timers, queues of its listener, demux, and the owner.
 void become_closed(World& w, int32_t node, int32_t si, const std::string& why, std::optional<TcpNote> note);
 

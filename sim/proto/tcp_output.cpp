@@ -163,7 +163,10 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       if (len < s.snd_mss) {
         // Nagle (RFC 9293 §3.7.4): hold a small segment while data is unacknowledged,
         // unless TCP_NODELAY — or this is the last data before our FIN (Linux pushes).
-        const bool nagle = !s.nodelay && in_flight_seq > 0 && !(fin_due && last);
+        // Linux uses Minshall's variant (tcp_minshall_check): only an unacknowledged
+        // *small* segment holds the next one back.
+        const bool unacked = cfg.nagle_minshall ? s.snd_sml > s.snd_una : in_flight_seq > 0;
+        const bool nagle = !s.nodelay && in_flight_seq > 0 && unacked && !(fin_due && last);
         // Sender SWS avoidance (§3.8.6.2.1): a runt that the window, not the data, cut
         // short waits until half the largest window opens, unless nothing is in flight.
         const bool sws = !last && usable < s.max_snd_wnd / 2 && in_flight_seq > 0;
@@ -193,6 +196,7 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
         s.rtt_sent = w.now();
       }
       if (retx) s.total_retrans++;
+      if (len < s.snd_mss) s.snd_sml = s.snd_nxt - (with_fin ? 1 : 0);
       const bool arm = s.timer_rto == 0;
       if (limited_allowance > 0) cc_on_limited_sent(s.cc, len);
       send_segment(w, node, si, flags, seq, payload.data(), payload.size(), retx);

@@ -110,6 +110,7 @@ struct TcpSocket {
   bool fin_sent = false;
   SeqNum fin_seq;             // the FIN's sequence number, once sent
   bool syn_retransmitted = false;
+  SeqNum snd_sml;             // end of the last segment shorter than the MSS (Minshall's Nagle)
 
   // ---- receive sequence space ----------------------------------------------------------------
   SeqNum irs, rcv_nxt;

@@ -166,6 +166,17 @@ void child_established(World& w, int32_t node, int32_t si) {
   tcp_notify(w, node, li, TcpNote::Incoming);
 }
 
+void name_child(World& w, int32_t node, int32_t si) {
+  // The accept queue is first in, first out, so the k-th connection to join it is the
+  // k-th accept()ed: a named listener's children are NAME.1, NAME.2 … from here on.
+  TcpSocket& s = sock(w, node, si);
+  if (s.listener < 0) return;
+  TcpSocket& l = sock(w, node, s.listener);
+  if (l.name.empty()) return;
+  const std::string name = l.name + "." + std::to_string(l.next_child++);
+  sock(w, node, si).name = name;
+}
+
 void become_closed(World& w, int32_t node, int32_t si, const std::string& why, std::optional<TcpNote> note) {
   timers_cancel_all(w, node, si);
   TcpSocket& s = sock(w, node, si);
@@ -206,9 +217,8 @@ void tcp_set_state(World& w, int32_t node, int32_t si, TcpState to, const std::s
   e.t = w.now();
   e.ev = EvKind::State;
   e.node = node;
-  const bool listener = to == TcpState::Listen || from == TcpState::Listen;
   e.data = StateEvent{tcp_sock_id(s), s.name, endpoint_string(s.local_addr, s.local_port),
-                      listener ? std::string("0.0.0.0:*") : endpoint_string(s.remote_addr, s.remote_port),
+                      s.remote_port == 0 ? std::string("0.0.0.0:*") : endpoint_string(s.remote_addr, s.remote_port),
                       netstat_name(from), netstat_name(to), why};
   w.emit(std::move(e));
 }

@@ -114,6 +114,7 @@ int32_t tcp_connect(World& w, int32_t node, Endpoint to, const TcpOpenOptions& o
   s.snd_mss = std::min<uint32_t>(536, s.adv_mss);
   s.iss = SeqNum(new_isn(w));
   s.snd_una = s.iss;
+  s.snd_sml = s.iss;
   s.snd_nxt = s.iss + 1;
   s.snd_max = s.snd_nxt;
   demux_add(w.node(node), si);
@@ -132,15 +133,12 @@ int32_t tcp_accept(World& w, int32_t node, int32_t li, int32_t owner) {
   if (l.state != TcpState::Listen || l.accept_queue.empty()) return -1;
   const int32_t ci = l.accept_queue.front();
   l.accept_queue.erase(l.accept_queue.begin());
-  const int k = l.next_child++;
   l.accepted_count++;
-  const std::string lname = l.name;
   const int32_t lowner = l.owner;
   TcpSocket& c = sock(w, node, ci);
   c.in_accept_queue = false;
   c.listener = -1;
   c.owner = owner == -2 ? lowner : owner;
-  if (!lname.empty()) c.name = lname + "." + std::to_string(k);
   // Data that arrived before accept() is waiting in the buffer; an EOF too.
   if (!c.recv_buf.empty()) tcp_notify(w, node, ci, TcpNote::Readable);
   if (sock(w, node, ci).fin_received && sock(w, node, ci).open()) tcp_notify(w, node, ci, TcpNote::Eof);
