@@ -17,7 +17,9 @@ TcpConfig resolve_tcp_config(const TcpSettings& s) {
     c.delayed_ack = 200 * kMs;        // < 500 ms (MUST-40); 200 ms is the classic BSD value
     c.quickacks = 0;
     c.rst_with_ack = false;
-    c.nagle_minshall = false;         // RFC 9293 §3.7.4: any unacknowledged data holds a runt           // <SEQ=SND.NXT><CTL=RST> (§3.10.5)
+    c.nagle_minshall = false;
+    c.syn_data = true;
+    c.syn_quick_retry = false;         // RFC 9293 §3.7.4: any unacknowledged data holds a runt           // <SEQ=SND.NXT><CTL=RST> (§3.10.5)
   }
   if (s.time_wait) c.time_wait = *s.time_wait;
   if (s.min_rto) c.min_rto = *s.min_rto;

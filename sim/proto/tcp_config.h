@@ -51,6 +51,13 @@ struct TcpConfig {
   bool abort_on_overflow = false;     // linux tcp_abort_on_overflow
   bool rst_with_ack = true;           // D11: linux sends R. on abort; rfc R
   int somaxconn = 4096;
+  // Text in a SYN or SYN-ACK: the RFC queues it (§3.10.7.2, §3.10.7.3 step 6); Linux
+  // without TCP Fast Open discards it and lets the sender retransmit.
+  bool syn_data = false;
+  // Linux (tcp_rcv_synsent_state_process): after answering a bad ACK in SYN-SENT with a
+  // reset, send the SYN again almost at once (TCP_TIMEOUT_MIN, 2 ms) if it was not yet
+  // retransmitted — "Previous FIN/ACK or RST/ACK might be ignored".
+  bool syn_quick_retry = true;
 
   // Tests only: every new connection's ISS, instead of the seeded RNG's (to start just
   // below 2^32 and cross the wrap).

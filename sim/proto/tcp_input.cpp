@@ -25,6 +25,8 @@ struct Segment {
   uint32_t seg_len() const { return len + (syn ? 1 : 0) + (fin ? 1 : 0); }
 };
 
+bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readable, bool& eof);
+
 CongestionControl make_cc(const World& w, const TcpSocket& s) {
   CcInit init;
   init.smss = s.snd_mss;
@@ -128,6 +130,8 @@ void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, const 
   c.max_snd_wnd = c.snd_wnd;
   c.snd_wl1 = seg.seq;
   c.snd_wl2 = c.iss;
+  if (w.tcp_config().syn_data && seg.len > 0)  // "any other control or text is queued" (§3.10.7.2)
+    c.ooo.push_back(OutOfOrder{seg.seq + 1, std::vector<uint8_t>(seg.data, seg.data + seg.len), false});
   c.state = TcpState::Listen;  // the new TCB starts as a copy of the listener (§3.10.7.2)
   sock(w, node, li).syn_queue.push_back(ci);
   tcp_set_state(w, node, ci, TcpState::SynReceived, "SYN received (RFC 9293 §3.10.7.2)");
@@ -145,8 +149,12 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
   TcpSocket& s = sock(w, node, si);
   // First: the ACK bit.
   if (seg.has_ack && (seg.ack <= s.iss || seg.ack > s.snd_nxt)) {
-    if (!seg.rst) send_reset_for(w, node, seg.dst, seg.src, seg.h, seg.len);  // 1a
-    return;                                                                   // 1b
+    if (!seg.rst) {  // 1a
+      send_reset_for(w, node, seg.dst, seg.src, seg.h, seg.len);
+      if (w.tcp_config().syn_quick_retry && sock(w, node, si).retransmits == 0)
+        timer_set(w, node, si, TcpTimerKind::Rto, w.now() + 2 * kMs);
+    }
+    return;  // 1b
   }
   const bool ack_ok = seg.has_ack && s.snd_una < seg.ack && seg.ack <= s.snd_nxt;
   // Second: the RST bit — acceptable only if it acknowledges our SYN.
@@ -175,12 +183,23 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
     TcpSocket& s2 = sock(w, node, si);
     s2.cc = make_cc(w, s2);
     tcp_set_state(w, node, si, TcpState::Established, "SYN-ACK received (RFC 9293 §3.10.7.3)");
-    send_ack(w, node, si);
     if (sock(w, node, si).fin_pending)  // shutdown() while connecting: now the FIN can go
       tcp_set_state(w, node, si, TcpState::FinWait1, "shutdown() before ESTABLISHED (RFC 9293 §3.10.4)");
     cc_trace(w, node, si);
+    // "If there are other controls or text in the segment, continue processing at the
+    // sixth step" (§3.10.7.3) — the rfc profile; Linux without Fast Open drops them.
+    bool readable = false, eof = false;
+    if (w.tcp_config().syn_data && (seg.len > 0 || seg.fin)) {
+      Segment rest = seg;
+      rest.syn = false;
+      rest.seq = seg.seq + 1;
+      if (!text_and_fin(w, node, si, rest, readable, eof)) return;
+    }
+    if (!sock(w, node, si).ack_now) sock(w, node, si).ack_now = true;
+    tcp_output(w, node, si);  // the ACK of the SYN-ACK (carrying queued data if any)
     tcp_notify(w, node, si, TcpNote::Connected);
-    tcp_output(w, node, si);
+    if (readable && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Readable);
+    if (eof && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Eof);
     return;
   }
   // A SYN without ACK: simultaneous open (Figure 7). Our SYN-ACK repeats our ISS.
@@ -215,6 +234,24 @@ void ack_data(World& w, int32_t node, int32_t si, bool immediate, bool allow_qui
   }
 }
 
+// Held segments that now follow on (§3.10.7.4, SHLD-31): into the receive buffer.
+// Returns true when any did; `fin` when a held FIN is now in sequence.
+bool deliver_held(TcpSocket& s, bool& fin) {
+  bool any = false;
+  while (!s.ooo.empty() && s.ooo.front().seq <= s.rcv_nxt) {
+    OutOfOrder o = std::move(s.ooo.front());
+    s.ooo.erase(s.ooo.begin());
+    any = true;
+    const uint32_t skip = static_cast<uint32_t>(s.rcv_nxt - o.seq);
+    if (skip < o.data.size()) {
+      s.recv_buf.append(o.data.data() + skip, o.data.size() - skip);
+      s.rcv_nxt = s.rcv_nxt + static_cast<uint32_t>(o.data.size() - skip);
+    }
+    if (o.fin && o.seq + static_cast<uint32_t>(o.data.size()) == s.rcv_nxt) fin = true;
+  }
+  return any;
+}
+
 // Steps 7 and 8: text and FIN. Returns false when the socket is gone.
 bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readable, bool& eof) {
   TcpSocket& s = sock(w, node, si);
@@ -231,23 +268,15 @@ bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readab
     if (seg.seq == s.rcv_nxt) {
       s.recv_buf.append(seg.data, seg.len);
       s.rcv_nxt = s.rcv_nxt + seg.len;
-      bool filled_gap = false;
-      // Held segments that now follow on (§3.10.7.4, SHLD-31).
-      while (!s.ooo.empty() && s.ooo.front().seq <= s.rcv_nxt) {
-        OutOfOrder o = std::move(s.ooo.front());
-        s.ooo.erase(s.ooo.begin());
-        filled_gap = true;
-        const uint32_t skip = static_cast<uint32_t>(s.rcv_nxt - o.seq);
-        if (skip < o.data.size()) {
-          s.recv_buf.append(o.data.data() + skip, o.data.size() - skip);
-          s.rcv_nxt = s.rcv_nxt + static_cast<uint32_t>(o.data.size() - skip);
-        }
-        if (o.fin && o.seq + static_cast<uint32_t>(o.data.size()) == s.rcv_nxt) seg.fin = true, seg.seq = s.rcv_nxt, seg.len = 0;
-      }
+      bool held_fin = false;
+      const bool filled_gap = deliver_held(s, held_fin);
       readable = true;
       // RFC 5681 §4.2: a segment that fills a gap is ACKed at once.
       ack_data(w, node, si, filled_gap || !sock(w, node, si).ooo.empty());
-      if (!filled_gap) { seg.seq = sock(w, node, si).rcv_nxt; seg.len = 0; }
+      // What is left for step 8: this segment's FIN, or a held one that now follows on.
+      if (filled_gap) seg.fin = held_fin;
+      seg.seq = sock(w, node, si).rcv_nxt;
+      seg.len = 0;
     } else {
       // Out of order: hold it and send an immediate duplicate ACK (RFC 5681 §4.2).
       OutOfOrder o{seg.seq, std::vector<uint8_t>(seg.data, seg.data + seg.len), seg.fin};
@@ -411,6 +440,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
   }
   // ---- Step 5: ACK --------------------------------------------------------------------------
   if (!seg.has_ack) return;
+  bool held_readable = false;
   if (s.state == TcpState::SynReceived) {
     if (!(s.snd_una < seg.ack && seg.ack <= s.snd_nxt)) {
       send_reset_for(w, node, seg.dst, seg.src, seg.h, seg.len);
@@ -451,6 +481,12 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     if (passive) child_established(w, node, si);
     else tcp_notify(w, node, si, TcpNote::Connected);
     if (!sock(w, node, si).open()) return;
+    // Text that came with the SYN (rfc profile) is processed now that we are synchronized.
+    bool held_fin = false;
+    if (deliver_held(sock(w, node, si), held_fin)) {
+      held_readable = true;
+      sock(w, node, si).ack_now = true;
+    }
   } else {
     TcpSocket& t = sock(w, node, si);
     if (seg.ack > t.snd_max) {  // acknowledges something not yet sent
@@ -521,7 +557,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     }
   }
   // ---- Steps 7 and 8 --------------------------------------------------------------------------
-  bool readable = false, eof = false;
+  bool readable = held_readable, eof = false;
   if (!text_and_fin(w, node, si, seg, readable, eof)) return;
   tcp_output(w, node, si);  // data the ACK allowed, and any ACK owed (sent before the owner reads)
   if (readable && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Readable);

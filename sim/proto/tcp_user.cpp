@@ -33,6 +33,16 @@ void abort_connection(World& w, int32_t node, int32_t si, const std::string& why
   become_closed(w, node, si, why, std::nullopt);
 }
 
+// A listener goes: connections nobody accepted are reset (Linux inet_csk_listen_stop).
+void close_listener(World& w, int32_t node, int32_t si, const std::string& why) {
+  const TcpSocket& s = sock(w, node, si);
+  std::vector<int32_t> children = s.accept_queue;
+  children.insert(children.end(), s.syn_queue.begin(), s.syn_queue.end());
+  become_closed(w, node, si, why, std::nullopt);
+  for (int32_t c : children)
+    if (sock(w, node, c).open()) abort_connection(w, node, c, "listener closed: reset (Linux)");
+}
+
 }  // namespace
 
 int32_t tcp_listen(World& w, int32_t node, uint16_t port, const TcpOpenOptions& o, std::string& error) {
@@ -239,15 +249,9 @@ bool tcp_close(World& w, int32_t node, int32_t si, std::string& error) {
   switch (s.state) {
     case TcpState::Closed:
       return true;
-    case TcpState::Listen: {
-      // Connections nobody accepted are reset (Linux inet_csk_listen_stop).
-      std::vector<int32_t> children = s.accept_queue;
-      children.insert(children.end(), s.syn_queue.begin(), s.syn_queue.end());
-      become_closed(w, node, si, "close() (RFC 9293 §3.10.4)", std::nullopt);
-      for (int32_t c : children)
-        if (sock(w, node, c).open()) abort_connection(w, node, c, "listener closed: reset (Linux)");
+    case TcpState::Listen:
+      close_listener(w, node, si, "close() (RFC 9293 §3.10.4)");
       return true;
-    }
     case TcpState::SynSent:
       // §3.10.4: delete the TCB, no segment.
       become_closed(w, node, si, "close() in SYN-SENT: no segment (RFC 9293 §3.10.4)", std::nullopt);
@@ -264,8 +268,13 @@ bool tcp_close(World& w, int32_t node, int32_t si, std::string& error) {
   }
   switch (s.state) {
     case TcpState::SynReceived:
-      s.fin_pending = true;  // the FIN follows once ESTABLISHED (§3.10.4)
-      return true;
+      s.fin_pending = true;
+      // §3.10.4: with SENDs pending, the FIN waits for ESTABLISHED; with none, it goes now.
+      if (!s.send_buf.empty()) return true;
+      s.cc = cc_new(CcInit{s.snd_mss, w.tcp_config().initial_cwnd, s.syn_lost, s.iss,
+                           w.tcp_config().limited_transmit});
+      tcp_set_state(w, node, si, TcpState::FinWait1, "close() in SYN-RECEIVED (RFC 9293 §3.10.4)");
+      break;
     case TcpState::Established:
       s.fin_pending = true;
       tcp_set_state(w, node, si, TcpState::FinWait1, "close(): CLOSE (RFC 9293 §3.10.4)");
@@ -294,9 +303,8 @@ bool tcp_abort(World& w, int32_t node, int32_t si, std::string& error) {
   }
   s.released = true;
   if (s.state == TcpState::Listen) {
-    std::string e;
-    s.released = false;
-    return tcp_close(w, node, si, e);
+    close_listener(w, node, si, "abort (RFC 9293 §3.10.5)");
+    return true;
   }
   abort_connection(w, node, si, "abort: SO_LINGER {1, 0} + close() (RFC 9293 §3.10.5)");
   return true;
