@@ -13,6 +13,6 @@ int main(int argc, char** argv) {
   std::cout << tcplab::usage_text()
             << "\nThe GUI is not built yet: it arrives with the visual-simulator work.\n"
                "Meanwhile, watch a scenario in the terminal:  tcplab run " +
-                   (args.empty() ? std::string("ping-across-routers") : scenario) + "\n";
+                   (args.empty() ? std::string("handshake") : scenario) + "\n";
   return args.empty() ? 0 : 1;
 }

@@ -9,17 +9,17 @@ TcpConfig resolve_tcp_config(const TcpSettings& s) {
   if (s.profile == "rfc") {
     c.min_rto = kSec;                 // RFC 6298 (2.4): a floor on the whole RTO
     c.min_rto_on_variance = false;
-    c.syn_retries = 7;                // 1+2+…+64 then 128 s: 255 s >= MUST-23's 3 minutes
+    c.syn_retries = 7;                // 1, 3, 7 … 127 s, failure at 247 s (the 120 s RTO cap): >= MUST-23's 3 minutes
     c.syn_linear_timeouts = 0;        // (5.5): double every time
     c.time_wait = 240 * kSec;         // 2MSL, MSL = 2 minutes (RFC 9293 §3.4.2)
     c.fin_timeout = 0;                // the RFC has no orphan FIN-WAIT-2 limit
     c.initial_cwnd = 0;               // RFC 5681 eq. (1)
     c.delayed_ack = 200 * kMs;        // < 500 ms (MUST-40); 200 ms is the classic BSD value
     c.quickacks = 0;
-    c.rst_with_ack = false;
-    c.nagle_minshall = false;
-    c.syn_data = true;
-    c.syn_quick_retry = false;         // RFC 9293 §3.7.4: any unacknowledged data holds a runt           // <SEQ=SND.NXT><CTL=RST> (§3.10.5)
+    c.rst_with_ack = false;           // <SEQ=SND.NXT><CTL=RST> (§3.10.5)
+    c.nagle_minshall = false;         // RFC 9293 §3.7.4: any unacknowledged data holds a runt
+    c.syn_data = true;                // §3.10.7.2 / §3.10.7.3: text in a SYN is queued
+    c.syn_quick_retry = false;
   }
   if (s.time_wait) c.time_wait = *s.time_wait;
   if (s.min_rto) c.min_rto = *s.min_rto;
@@ -39,21 +39,6 @@ TcpConfig resolve_tcp_config(const TcpSettings& s) {
   if (s.delack) c.delack = *s.delack;
   if (s.abort_on_overflow) c.abort_on_overflow = *s.abort_on_overflow;
   return c;
-}
-
-std::string describe(const TcpConfig& c) {
-  std::string s = "profile " + c.profile + ": ";
-  s += "min_rto " + format_duration(c.min_rto) + (c.min_rto_on_variance ? " (on the variance term)" : "");
-  s += ", max_rto " + format_duration(c.max_rto);
-  s += ", initial_rto " + format_duration(c.initial_rto);
-  s += ", syn_retries " + std::to_string(c.syn_retries);
-  s += ", syn_linear_timeouts " + std::to_string(c.syn_linear_timeouts);
-  s += ", time_wait " + format_duration(c.time_wait);
-  s += ", initial_cwnd " + (c.initial_cwnd ? std::to_string(c.initial_cwnd) : std::string("RFC 5681"));
-  s += ", delayed_ack " + (c.delack ? format_duration(c.delayed_ack) : std::string("off"));
-  s += std::string(", nagle ") + (c.nagle ? "on" : "off");
-  s += ", congestion control newreno";
-  return s;
 }
 
 }  // namespace tcplab

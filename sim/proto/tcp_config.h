@@ -67,8 +67,4 @@ struct TcpConfig {
 // The profile's values with the scenario's knobs on top.
 TcpConfig resolve_tcp_config(const TcpSettings& s);
 
-// "profile linux: min_rto 200ms (variance term), max_rto 120s, time_wait 60s, …": one
-// line for trace headers and `tcplab run` output.
-std::string describe(const TcpConfig& c);
-
 }  // namespace tcplab

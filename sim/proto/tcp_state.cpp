@@ -138,6 +138,7 @@ void rto_restart(World& w, int32_t node, int32_t si) {
 void cc_trace(World& w, int32_t node, int32_t si) {
   TcpSocket& s = sock(w, node, si);
   const uint32_t cwnd = cc_cwnd(s.cc), ssthresh = cc_ssthresh(s.cc);
+  if (cwnd == 0) return;  // congestion control starts with the data phase (ESTABLISHED)
   const Time srtt = s.rtt.has_sample ? s.rtt.srtt : 0;
   const Time rto = s.rtt.rto(w.tcp_config());
   if (cwnd == s.shown_cwnd && ssthresh == s.shown_ssthresh && srtt == s.shown_srtt && rto == s.shown_rto)
