@@ -120,6 +120,17 @@ void tcp_command(World& w, int32_t node, const Command& cmd) {
         } else if constexpr (std::is_same_v<T, CmdTcpAbort>) {
           const int32_t s = find_tcp_or_say(w, node, "tcp abort", c.sock);
           if (s >= 0 && !tcp_abort(w, node, s, error)) w.print(node, error);
+        } else if constexpr (std::is_same_v<T, CmdTcpSetsockopt>) {
+          const int32_t s = find_tcp_or_say(w, node, "tcp setsockopt", c.sock);
+          if (s < 0) return;
+          static const char* const names[] = {"TCP_NODELAY (Nagle off)", "SO_LINGER {1, 0} (close() resets)",
+                                              "delayed ACKs", "SO_RCVBUF", "SO_SNDBUF"};
+          const bool flag = c.option != TcpOption::RcvBuf && c.option != TcpOption::SndBuf;
+          tcp_setsockopt(w, node, s, c.option, c.value);
+          const TcpSocket& t = w.node(node).tcp[static_cast<size_t>(s)];
+          w.print(node, tcp_socket_label(t) + ": " + names[static_cast<int>(c.option)] + " " +
+                            (flag ? (c.value ? "on" : "off") : std::to_string(c.value) + " bytes"),
+                  tcp_sock_id(t));
         } else if constexpr (std::is_same_v<T, CmdAppEchoServer>) {
           echo_server_start(w, node, c);
         } else if constexpr (std::is_same_v<T, CmdAppFileServer>) {

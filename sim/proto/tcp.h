@@ -62,7 +62,6 @@ bool tcp_shutdown(World& w, int32_t node, int32_t sock, std::string& error);
 bool tcp_close(World& w, int32_t node, int32_t sock, std::string& error);
 bool tcp_abort(World& w, int32_t node, int32_t sock, std::string& error);
 
-enum class TcpOption : uint8_t { NoDelay, LingerZero, DelAck, RcvBuf, SndBuf };
 void tcp_setsockopt(World& w, int32_t node, int32_t sock, TcpOption opt, int64_t value);
 
 // ---- for the rest of the stack ----------------------------------------------------------------

@@ -818,9 +818,33 @@ Command parse_tcp(Words& w, const Token& sub) {
     if (s == "close") return CmdTcpClose{sock};
     return CmdTcpAbort{sock};
   }
+  if (s == "setsockopt") {
+    auto a = long_options(w, {});
+    want_operands(w, a, {"SOCK", "OPTION", "VALUE"});
+    CmdTcpSetsockopt c;
+    c.sock = sock_ref(w, a.operands[0]);
+    const Token& opt = a.operands[1];
+    const Token& val = a.operands[2];
+    static const std::vector<std::string_view> names = {"nodelay", "delack", "linger0", "rcvbuf", "sndbuf"};
+    if (opt.text == "rcvbuf" || opt.text == "sndbuf") {
+      c.option = opt.text == "rcvbuf" ? TcpOption::RcvBuf : TcpOption::SndBuf;
+      c.value = number(w, val, "buffer size", 256, 64 * 1024 * 1024);
+      return c;
+    }
+    if (opt.text == "nodelay") c.option = TcpOption::NoDelay;
+    else if (opt.text == "delack") c.option = TcpOption::DelAck;
+    else if (opt.text == "linger0") c.option = TcpOption::LingerZero;
+    else
+      fail(opt.offset, w.tool + ": unknown option " + quoted(opt.text) +
+                           " (nodelay, delack, linger0, rcvbuf or sndbuf)" + did_you_mean(opt.text, names));
+    if (val.text == "on" || val.text == "1") c.value = 1;
+    else if (val.text == "off" || val.text == "0") c.value = 0;
+    else fail(val.offset, w.tool + ": " + opt.text + " takes on or off, not " + quoted(val.text));
+    return c;
+  }
   fail(sub.offset, "tcp: unknown command " + quoted(s) +
-                       " (tcp listen, accept, connect, send, recv, shutdown, close or abort)" +
-                       did_you_mean(s, {"listen", "accept", "connect", "send", "recv", "shutdown", "close", "abort"}));
+                       " (tcp listen, accept, connect, send, recv, shutdown, close, abort or setsockopt)" +
+                       did_you_mean(s, {"listen", "accept", "connect", "send", "recv", "shutdown", "close", "abort", "setsockopt"}));
 }
 
 Command parse_app(Words& w, const Token& sub) {
@@ -955,6 +979,7 @@ std::string command_name(const Command& c) {
           [](const CmdTcpShutdown&) -> std::string { return "tcp shutdown"; },
           [](const CmdTcpClose&) -> std::string { return "tcp close"; },
           [](const CmdTcpAbort&) -> std::string { return "tcp abort"; },
+          [](const CmdTcpSetsockopt&) -> std::string { return "tcp setsockopt"; },
           [](const CmdAppEchoServer&) -> std::string { return "app echo-server"; },
           [](const CmdAppFileServer&) -> std::string { return "app file-server"; },
           [](const CmdAppDownload&) -> std::string { return "app download"; },

@@ -104,6 +104,12 @@ struct CmdTcpRecv { std::string sock; std::optional<uint32_t> max; };
 struct CmdTcpShutdown { std::string sock; };
 struct CmdTcpClose { std::string sock; };
 struct CmdTcpAbort { std::string sock; };
+// tcp setsockopt SOCK nodelay|delack|linger0 on|off, or rcvbuf|sndbuf BYTES: the socket
+// options of the BSD API (TCP_NODELAY, delayed ACKs — Linux's TCP_QUICKACK inverted —,
+// SO_LINGER {1, 0}, SO_RCVBUF, SO_SNDBUF), so a lesson can switch Nagle or delayed
+// ACKs for one socket.
+enum class TcpOption : uint8_t { NoDelay, LingerZero, DelAck, RcvBuf, SndBuf };
+struct CmdTcpSetsockopt { std::string sock; TcpOption option = TcpOption::NoDelay; int64_t value = 0; };
 
 // ---- programs ----------------------------------------------------------------------------
 struct CmdAppEchoServer { uint16_t port = 0; };
@@ -127,7 +133,7 @@ using Command = std::variant<
     CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdRouteAdd, CmdRouteDel,
     CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdUdpReply, CmdTcpListen,
     CmdTcpAccept, CmdTcpConnect, CmdTcpSend, CmdTcpRecv, CmdTcpShutdown, CmdTcpClose,
-    CmdTcpAbort, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
+    CmdTcpAbort, CmdTcpSetsockopt, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
     CmdAppBulkSend, CmdAppRequests, CmdHping3>;
 
 // Parses one command line. Errors say what is wrong in the words of the tool

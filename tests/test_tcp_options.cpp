@@ -1,0 +1,152 @@
+// Socket options as a lesson switches them with `tcp setsockopt`, judged on the wire:
+// TCP_NODELAY lets a small segment go while data is unacknowledged (Nagle off, RFC 9293
+// §3.7.4), turning delayed ACKs off ACKs each segment at once (§3.8.6.3), SO_LINGER
+// {1, 0} makes close() reset (§3.10.5), and SO_RCVBUF bounds the advertised window.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/world_fixture.h"
+
+using namespace tcplab;
+using namespace tcplab::testing;
+
+namespace {
+
+namespace tf = wire::tcpflag;
+
+// a = 10.0.0.1, b = 10.0.0.2, 10 ms each way; b listens on 80 and a is connected to it
+// (the connection is "c" on a and "srv.1" on b) once the returned Sim has run to 100 ms.
+Sim connected_pair() {
+  Sim sim = Sim::text(R"(
+title = "options"
+duration = "10s"
+[[node]]
+name = "a"
+type = "host"
+ifaces = { eth0 = "10.0.0.1/24" }
+[[node]]
+name = "b"
+type = "host"
+ifaces = { eth0 = "10.0.0.2/24" }
+[[link]]
+a = "a"
+b = "b"
+delay = "10ms"
+)");
+  sim.cmd("b", "tcp listen 80 --as srv");
+  sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
+  sim.run_until(100 * kMs);
+  return sim;
+}
+
+bool data(const Packet& k) { return k.p.tcp && k.p.payload_len > 0; }
+
+}  // namespace
+
+TEST_SUITE("tcp setsockopt") {
+  TEST_CASE("the command parses its options and names a wrong one") {
+    auto ok = parse_command("tcp setsockopt c nodelay on");
+    REQUIRE(ok.ok());
+    const auto& c = std::get<CmdTcpSetsockopt>(ok.value());
+    CHECK(c.sock == "c");
+    CHECK(c.option == TcpOption::NoDelay);
+    CHECK(c.value == 1);
+    auto buf = parse_command("tcp setsockopt s2 rcvbuf 4096");
+    REQUIRE(buf.ok());
+    CHECK(std::get<CmdTcpSetsockopt>(buf.value()).value == 4096);
+    auto bad = parse_command("tcp setsockopt c nodelai on");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("did you mean 'nodelay'") != std::string::npos);
+    auto badv = parse_command("tcp setsockopt c delack maybe");
+    REQUIRE_FALSE(badv.ok());
+    CHECK(badv.error().message.find("on or off") != std::string::npos);
+  }
+
+  TEST_CASE("Nagle holds the second small write until the first is ACKed; TCP_NODELAY sends it at once") {
+    for (const bool nodelay : {false, true}) {
+      CAPTURE(nodelay);
+      Sim sim = connected_pair();
+      sim.cmd("a", "tcp setsockopt c delack off");
+      if (nodelay) sim.cmd("a", "tcp setsockopt c nodelay on");
+      CHECK(sim.output("a").back().find(nodelay ? "TCP_NODELAY (Nagle off) on" : "delayed ACKs off") !=
+            std::string::npos);
+      sim.cmd("a", "tcp send c one");
+      sim.run_until(101 * kMs);
+      sim.cmd("a", "tcp send c two");
+      sim.run_until(500 * kMs);
+      const auto sent = where(sim.tx("a"), data);
+      REQUIRE(sent.size() == 2);
+      // The first small segment is in flight for one RTT (20 ms).
+      if (nodelay)
+        CHECK(sent[1].t - sent[0].t == 1 * kMs);
+      else
+        CHECK(sent[1].t - sent[0].t >= 20 * kMs);
+    }
+  }
+
+  TEST_CASE("with delayed ACKs off the receiver ACKs each segment at once") {
+    for (const bool delack : {true, false}) {
+      CAPTURE(delack);
+      Sim sim = connected_pair();
+      if (!delack) sim.cmd("b", "tcp setsockopt srv.1 delack off");
+      // Past Linux's 16 quick ACKs, so that the delayed-ACK rule is what decides.
+      for (int i = 0; i < 20; ++i) {
+        sim.cmd("a", "tcp send c x");
+        sim.run_until(sim.world.now() + 100 * kMs);
+      }
+      const auto sent = where(sim.tx("a"), data);
+      const auto acks = where(sim.tx("b"), [](const Packet& k) { return k.p.tcp && k.p.payload_len == 0; });
+      REQUIRE(sent.size() == 20);
+      const Packet& last = sent.back();
+      const auto after = where(acks, [&](const Packet& k) { return k.t > last.t; });
+      REQUIRE_FALSE(after.empty());
+      // One-way delay 10 ms; a delayed ACK waits 40 ms more.
+      CHECK(after.front().t - last.t == (delack ? 50 : 10) * kMs);
+    }
+  }
+
+  TEST_CASE("SO_LINGER {1, 0}: close() sends RST|ACK instead of FIN") {
+    Sim sim = connected_pair();
+    sim.cmd("a", "tcp setsockopt c linger0 on");
+    sim.cmd("a", "tcp close c");
+    sim.run_until(200 * kMs);
+    const auto sent = where(sim.tx("a"), [](const Packet& k) { return k.p.tcp && (k.p.tcp->flags & (tf::FIN | tf::RST)); });
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].p.tcp->flags == (tf::RST | tf::ACK));
+    CHECK(sim.line_starting("b", "s2 (srv.1): recv: Connection reset by peer") != "");
+  }
+
+  // The window is set before the connection: TCP never shrinks a window it has offered
+  // (RFC 9293 §3.8.6.2.2), so a smaller buffer later would not show at once. The
+  // accepted connection inherits the listener's options, as in Linux.
+  TEST_CASE("SO_RCVBUF on the listener bounds the window its connections advertise, down to zero") {
+    Sim sim = Sim::text(R"(
+title = "rcvbuf"
+duration = "10s"
+[[node]]
+name = "a"
+type = "host"
+ifaces = { eth0 = "10.0.0.1/24" }
+[[node]]
+name = "b"
+type = "host"
+ifaces = { eth0 = "10.0.0.2/24" }
+[[link]]
+a = "a"
+b = "b"
+delay = "1ms"
+)");
+    sim.cmd("b", "tcp listen 80 --as srv --read manual");
+    sim.cmd("b", "tcp setsockopt srv rcvbuf 3000");
+    sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
+    sim.run_until(50 * kMs);
+    sim.cmd("a", "tcp send c --bytes 10000");
+    sim.run_until(2 * kSec);
+    const auto acks = where(sim.tx("b"), [](const Packet& k) { return k.p.tcp.has_value(); });
+    REQUIRE_FALSE(acks.empty());
+    for (const Packet& k : acks) CHECK(k.p.tcp->window <= 3000);
+    CHECK(acks.back().p.tcp->window == 0);
+  }
+}
