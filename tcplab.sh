@@ -3,7 +3,8 @@
 #
 #   ./tcplab.sh              install what is missing, build, launch on the default scenario
 #   ./tcplab.sh run ARGS...  the same set-up, then ./build/tcplab ARGS...
-#   ./tcplab.sh test         the same set-up, then the whole test suite (ctest)
+#   ./tcplab.sh test         the same set-up, then the test suite (ctest; not the `long` label)
+#   ./tcplab.sh test ARGS... ctest with ARGS instead, e.g. `-L '^long$'` for the long property runs
 #   ./tcplab.sh build        set-up and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -71,6 +72,9 @@ case "$cmd" in
     shift
     install_packages; build
     cd "$BUILD_DIR"
+    # Without arguments: everything but the `long` label (the long property runs;
+    # `./tcplab.sh test -L '^long$'` runs them).
+    if [ $# -eq 0 ]; then set -- -LE '^long$'; fi
     ctest --output-on-failure -j "$(nproc)" "$@" ;;
   -h|--help|help)
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
