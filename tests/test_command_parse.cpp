@@ -90,7 +90,7 @@ TEST_SUITE("command names") {
   }
   TEST_CASE("unknown subcommands suggest too") {
     check_error("tcp lisen 80", "tcp: unknown command 'lisen' (tcp listen, accept, connect, send, recv, "
-                                "shutdown, close or abort) (did you mean 'listen'?)", 4);
+                                "shutdown, close, abort or setsockopt) (did you mean 'listen'?)", 4);
     check_error_starts("udp sendot 1.2.3.4:5 x", "udp: unknown command 'sendot'", 4);
     check_error_starts("app echo-sever 7", "app: unknown program 'echo-sever'", 4);
     CHECK(error_of("app echo-sever 7").message.ends_with("(did you mean 'echo-server'?)"));

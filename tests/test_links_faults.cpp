@@ -415,4 +415,26 @@ action = "corrupt"
     REQUIRE(dropped.size() == 1);
     CHECK(dropped[0].id == sent[0].id);
   }
+
+  // Filters name TCP numbers as Wireshark shows them: relative to each side's ISN
+  // (filter.h), so `tcp.seq == 1` is the first data byte whatever the random ISN was.
+  TEST_CASE("tcp.seq and tcp.ack in a fault are relative: tcp.seq == 1 drops the first data segment") {
+    Sim sim = Sim::text(std::string(kPair) + R"(
+[[fault]]
+match = "tcp.seq == 1 && tcp.len > 0"
+action = "drop"
+nth = 1
+)");
+    sim.cmd("b", "tcp listen 80 --as srv");
+    sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
+    sim.run_until(100 * kMs);
+    sim.cmd("a", "tcp send c hello");
+    sim.run_until(3 * kSec);
+    const auto data = sim.tx("a", [](const Packet& k) { return k.p.tcp && k.p.payload_len > 0; });
+    REQUIRE(data.size() >= 2);
+    const auto dropped = sim.drops("", why(DropWhy::Fault));
+    REQUIRE(dropped.size() == 1);
+    CHECK(dropped[0].id == data[0].id);
+    CHECK(sim.line_starting("b", "s2 (srv.1): received 5 bytes") != "");
+  }
 }

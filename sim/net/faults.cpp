@@ -23,13 +23,26 @@ void corrupt(wire::Bytes& frame, const wire::ParsedFrame& p) {
   }
 }
 
+// tcp.seq and tcp.ack in a filter are relative, as Wireshark shows them: the sending
+// socket knows both ISNs. A segment no socket sent (an RST for a closed port, hping3)
+// keeps its absolute numbers.
+void relative_tcp_numbers(const Node& n, const wire::ParsedFrame& p, PacketFields& f) {
+  if (!p.ip || !p.tcp) return;
+  const auto it = n.tcp_conns.find(Node::tcp_conn_key(p.ip->dst, p.tcp->dport, p.tcp->sport));
+  if (it == n.tcp_conns.end()) return;
+  const TcpSocket& s = n.tcp[static_cast<size_t>(it->second)];
+  if (f.tcp_seq) f.tcp_seq = p.tcp->seq - s.iss.v;
+  if (f.tcp_ack) f.tcp_ack = (p.tcp->flags & wire::tcpflag::ACK) ? p.tcp->ack - s.irs.v : 0;
+}
+
 }  // namespace
 
 void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx) {
   auto& faults = w.faults();
   if (!faults.empty()) {
     const wire::ParsedFrame parsed = wire::parse_frame(frame);
-    const PacketFields fields = packet_fields(parsed, frame.size());
+    PacketFields fields = packet_fields(parsed, frame.size());
+    relative_tcp_numbers(w.node(node), parsed, fields);
     for (FaultState& f : faults) {
       if (f.spec.node >= 0 && f.spec.node != node) continue;
       if (!matches(f.spec.match, fields)) continue;

@@ -51,10 +51,14 @@ void handshake_rtt(World& w, int32_t node, int32_t si) {
 }
 
 // The window and its update rule (§3.10.7.4 step 5: "If SND.WL1 < SEG.SEQ or (SND.WL1 =
-// SEG.SEQ and SND.WL2 =< SEG.ACK), set SND.WND <- SEG.WND …").
-void update_window(World& w, int32_t node, int32_t si, const Segment& seg) {
+// SEG.SEQ and SND.WL2 =< SEG.ACK), set SND.WND <- SEG.WND …"). Like Linux
+// (tcp_may_update_window), an ACK that advances SND.UNA also carries the window that
+// goes with it, even on an old segment (a retransmission, or a pure ACK sent after the
+// peer's RTO rewound its SND.NXT): otherwise SND.UNA + SND.WND could pass the edge the
+// receiver offered.
+void update_window(World& w, int32_t node, int32_t si, const Segment& seg, bool advanced) {
   TcpSocket& s = sock(w, node, si);
-  if (s.snd_wl1 < seg.seq || (s.snd_wl1 == seg.seq && s.snd_wl2 <= seg.ack)) {
+  if (advanced || s.snd_wl1 < seg.seq || (s.snd_wl1 == seg.seq && s.snd_wl2 <= seg.ack)) {
     s.snd_wnd = seg.h.window;
     s.snd_wl1 = seg.seq;
     s.snd_wl2 = seg.ack;
@@ -515,7 +519,9 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
       const uint32_t flight = static_cast<uint32_t>(t.snd_max - t.snd_una);
       const bool duplicate = flight > 0 && seg.len == 0 && !seg.fin && seg.ack == t.snd_una &&
                              seg.h.window == t.last_ack_wnd && t.state != TcpState::TimeWait;
-      update_window(w, node, si, seg);
+      // §3.10.7.4 step 5: the window is updated only "if SND.UNA =< SEG.ACK =< SND.NXT";
+      // an older ACK (delayed or reordered) is ignored, window and all (Linux old_ack).
+      if (seg.ack == t.snd_una) update_window(w, node, si, seg, false);
       if (duplicate) {
         TcpSocket& u = sock(w, node, si);
         const CcAction a = cc_on_ack(u.cc, CcAck{seg.ack, 0, flight, u.snd_max, true});
@@ -542,7 +548,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
       t.retransmits = 0;
       t.last_ack_wnd = seg.h.window;
       const CcAction a = cc_on_ack(t.cc, CcAck{seg.ack, data_acked, flight, t.snd_max, false});
-      update_window(w, node, si, seg);
+      update_window(w, node, si, seg, true);
       TcpSocket& u = sock(w, node, si);
       if (u.snd_una == u.snd_max) timer_cancel(w, node, si, TcpTimerKind::Rto);  // (5.2)
       else rto_restart(w, node, si);                                              // (5.3)

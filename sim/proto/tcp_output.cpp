@@ -66,16 +66,21 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
   if (had_delack && (flags & wire::tcpflag::ACK)) timer_cancel(w, node, si, TcpTimerKind::DelAck);
 }
 
+// An ACK (or reset) carries the highest sequence number sent, SND.MAX: after an RTO
+// the sending point SND.NXT goes back to SND.UNA to resend (go-back-N), but a pure ACK
+// must not look older than what the peer has seen, or the peer's window-update test
+// (§3.10.7.4 step 5, SND.WL1) would take a stale window from a delayed one. Linux keeps
+// SND.NXT there and resends from a separate queue, with the same effect on the wire.
 void send_ack(World& w, int32_t node, int32_t si) {
   const TcpSocket& s = sock(w, node, si);
-  send_segment(w, node, si, wire::tcpflag::ACK, s.snd_nxt, nullptr, 0, false);
+  send_segment(w, node, si, wire::tcpflag::ACK, s.snd_max, nullptr, 0, false);
 }
 
 void send_abort_rst(World& w, int32_t node, int32_t si) {
   const TcpSocket& s = sock(w, node, si);
   const bool with_ack = w.tcp_config().rst_with_ack;
   send_segment(w, node, si, with_ack ? uint8_t(wire::tcpflag::RST | wire::tcpflag::ACK) : wire::tcpflag::RST,
-               s.snd_nxt, nullptr, 0, false);
+               s.snd_max, nullptr, 0, false);
 }
 
 void send_reset_for(World& w, int32_t node, Ipv4 local, Ipv4 remote, const wire::TcpHeader& seg,
