@@ -79,9 +79,8 @@ void retransmit_head(World& w, int32_t node, int32_t si) {
   s.rtt_timing = false;  // Karn (RFC 6298 §3)
   s.total_retrans++;
   if (len > 0) {
-    std::vector<uint8_t> payload(s.send_buf.begin_ptr(), s.send_buf.begin_ptr() + len);
     const bool fin = s.fin_sent && s.fin_seq == s.snd_una + len;
-    send_segment(w, node, si, uint8_t(ACK | (fin ? FIN : 0)), s.snd_una, payload.data(), len, true);
+    send_segment(w, node, si, uint8_t(ACK | (fin ? FIN : 0)), s.snd_una, s.send_buf.begin_ptr(), len, true);
   } else if (s.fin_sent) {
     send_segment(w, node, si, FIN | ACK, s.fin_seq, nullptr, 0, true);
   }

@@ -184,10 +184,10 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       if (empties) flags |= PSH;
       const bool with_fin = fin_due && empties;
       if (with_fin) flags |= FIN;
+      // The payload is read straight from the send buffer: sending never runs TCP
+      // input re-entrantly (a frame to ourselves is an event for later), so the buffer
+      // cannot move while send_segment copies it into the segment.
       const uint8_t* data = s.send_buf.begin_ptr() + data_sent;
-      // Copy before sending: ip_send may grow Node::tcp? (it does not; but keep the
-      // payload independent of the buffer for clarity of ownership).
-      std::vector<uint8_t> payload(data, data + len);
       s.snd_nxt = s.snd_nxt + len;
       if (with_fin) {
         s.fin_sent = true;
@@ -204,7 +204,7 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       if (len < s.snd_mss) s.snd_sml = s.snd_nxt - (with_fin ? 1 : 0);
       const bool arm = s.timer_rto == 0;
       if (limited_allowance > 0) cc_on_limited_sent(s.cc, len);
-      send_segment(w, node, si, flags, seq, payload.data(), payload.size(), retx);
+      send_segment(w, node, si, flags, seq, data, len, retx);
       sent_any = true;
       if (arm) rto_restart(w, node, si);  // RFC 6298 (5.1)
       limited_allowance = 0;
