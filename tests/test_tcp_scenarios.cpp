@@ -8,12 +8,16 @@
 // lessons covered here are in tcp_lessons_with_facts() at the end of this file.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "sim/trace/pcap_writer.h"
 #include "tests/scenario_runner.h"
 
 using namespace tcplab;
@@ -859,3 +863,46 @@ std::set<std::string> tcp_lessons_with_facts() {
           "zero-window",       "congestion"};
 }
 }  // namespace tcplab::scenario_testing
+
+// =======================================================================================
+// Wireshark's view of the lossy lessons: captured where each segment is born (at the host
+// that sends it, so a switch or router hop does not show the same segment twice), tshark
+// finds nothing malformed, and the segments it calls retransmissions are exactly the
+// ones tcplab marks `retx`.
+TEST_SUITE("lessons under tshark") {
+  TEST_CASE("lossy lessons: Wireshark's retransmissions are tcplab's retx segments") {
+    if (!tshark::available()) {
+      MESSAGE("skipped: /usr/bin/tshark is not installed");
+      return;
+    }
+    for (const std::string name : {"lost-syn", "lost-synack", "lost-final-ack", "lost-data", "fast-retransmit",
+                                   "congestion"}) {
+      CAPTURE(name);
+      const Run r = run_builtin(name);
+      std::vector<TraceEvent> at_hosts;
+      for (const TraceEvent& e : r.events)
+        if (e.ev == EvKind::Tx && r.ctx.node_types.at(static_cast<size_t>(e.node)) == NodeType::Host)
+          at_hosts.push_back(e);
+      const std::string pcap = "/tmp/tcplab-lesson-" + name + "-" + std::to_string(::getpid()) + ".pcap";
+      std::string error;
+      REQUIRE_MESSAGE(write_pcap_file(pcap, at_hosts, error), error);
+      CHECK(tshark::complaints(tshark::run(pcap)) == std::vector<std::string>{});
+      const tshark::TcpAnalysis ws = tshark::tcp_analysis(pcap);
+      std::set<size_t> tcplab;
+      for (size_t i = 0; i < at_hosts.size(); ++i)
+        if (at_hosts[i].packet().retx) tcplab.insert(i + 1);
+      // Every frame Wireshark calls a retransmission is one tcplab marked; every frame
+      // tcplab marked, Wireshark calls a retransmission or (its timing heuristic, see
+      // tshark_check.h) out-of-order.
+      std::string only_ws, only_tl;
+      for (size_t f : ws.retransmissions)
+        if (!tcplab.count(f)) only_ws += " " + std::to_string(f);
+      for (size_t f : tcplab)
+        if (!ws.retransmissions.count(f) && !ws.out_of_order.count(f)) only_tl += " " + std::to_string(f);
+      const bool agree = only_ws.empty() && only_tl.empty();
+      CHECK_MESSAGE(agree, "only Wireshark:", only_ws, "; only tcplab:", only_tl);
+      CHECK_FALSE(tcplab.empty());
+      if (agree) std::filesystem::remove(pcap);
+    }
+  }
+}

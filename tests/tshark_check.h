@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,15 +24,18 @@ inline std::string command(const std::string& pcap) {
          " -e _ws.expert.message -e _ws.malformed 2>/dev/null";
 }
 
-inline std::string run(const std::string& pcap) {
+// What a shell command prints on stdout.
+inline std::string output_of(const std::string& cmd) {
   std::string out;
-  FILE* p = ::popen(command(pcap).c_str(), "r");
+  FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return "popen failed";
   std::array<char, 4096> buf;
   while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
   ::pclose(p);
   return out;
 }
+
+inline std::string run(const std::string& pcap) { return output_of(command(pcap)); }
 
 inline std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -68,6 +72,31 @@ inline std::vector<std::string> complaints(const std::string& fields_output) {
     if (bad) out.push_back(l);
   }
   return out;
+}
+
+// What Wireshark's TCP analysis says of each frame (numbers are 1-based): a
+// retransmission (plain, fast or spurious), or out-of-order — which Wireshark says of a
+// retransmission that follows its original by less than the connection's initial RTT,
+// a timing heuristic (so a fast retransmit soon after the loss is often "out-of-order").
+struct TcpAnalysis {
+  std::set<size_t> retransmissions, out_of_order;
+};
+
+inline TcpAnalysis tcp_analysis(const std::string& pcap) {
+  const std::string out = output_of(
+      "/usr/bin/tshark -r '" + pcap +
+      "' -T fields -E occurrence=f -e frame.number -e tcp.analysis.retransmission"
+      " -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission"
+      " -e tcp.analysis.out_of_order 2>/dev/null");
+  TcpAnalysis a;
+  for (const std::string& l : split(out, '\n')) {
+    const auto f = split(l, '\t');
+    if (f.size() < 5 || f[0].empty()) continue;
+    const size_t n = std::stoull(f[0]);
+    if (!f[1].empty() || !f[2].empty() || !f[3].empty()) a.retransmissions.insert(n);
+    if (!f[4].empty()) a.out_of_order.insert(n);
+  }
+  return a;
 }
 
 }  // namespace tcplab::tshark
