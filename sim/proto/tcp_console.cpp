@@ -77,22 +77,18 @@ void tcp_console_note(World& w, int32_t node, int32_t si, TcpNote note) {
                              std::to_string(s.backlog + 1) + "); `tcp accept` takes it");
         return;
       }
+      // accept() as many times as the console asked (or always, without
+      // --manual-accept). The accept line is printed before accept() runs, because
+      // accept() hands over data that arrived meanwhile and that prints too.
       while (true) {
         TcpSocket& l = sock(w, node, si);
         if (l.accept_queue.empty() || (l.manual_accept && l.console_accepts == 0)) return;
         if (l.manual_accept) l.console_accepts--;
-        const int32_t ci = l.accept_queue.front();
-        const TcpSocket& c0 = sock(w, node, ci);
-        const std::string from = endpoint_string(c0.remote_addr, c0.remote_port);
-        // The accepted socket must be known to the console before its data is shown.
-        const std::string listener_label = tcp_socket_label(l);
-        const std::string lid = tcp_sock_id(l);
-        TcpSocket& cs = sock(w, node, ci);
-        cs.owner = -1;
-        // accept() may deliver buffered data notes: print the accept line first.
-        const std::string child = tcp_socket_label(sock(w, node, ci));
-        w.print(node, listener_label + ": accepted " + child + " from " + from, lid);
-        tcp_accept(w, node, si, -1);
+        const TcpSocket& c = sock(w, node, l.accept_queue.front());
+        w.print(node, tcp_socket_label(l) + ": accepted " + tcp_socket_label(c) + " from " +
+                          endpoint_string(c.remote_addr, c.remote_port),
+                tcp_sock_id(l));
+        tcp_accept(w, node, si, /*owner=*/-1);
       }
     }
     case TcpNote::Readable:
