@@ -150,3 +150,80 @@ delay = "1ms"
     CHECK(acks.back().p.tcp->window == 0);
   }
 }
+
+// Two paths found in review, where a FIN meets loss: the FIN keeps its sequence number
+// through an RTO's go-back-N (so its late ACK still counts), and a FIN that arrives
+// ahead of missing data is held and draws an immediate duplicate ACK (RFC 5681 §4.2).
+TEST_SUITE("FIN under loss") {
+  constexpr std::string_view kFinPair = R"(
+title = "fin under loss"
+duration = "3s"
+[[node]]
+name = "client"
+type = "host"
+ifaces = { eth0 = "192.168.1.10/24" }
+[[node]]
+name = "server"
+type = "host"
+ifaces = { eth0 = "192.168.1.20/24" }
+[[link]]
+a = "client"
+b = "server"
+delay = "10ms"
+)";
+
+  TEST_CASE("an RTO rewinds the sending point but not the FIN: its late ACK moves FIN-WAIT-1 on") {
+    // The server's ACKs of the data are lost and the one of the FIN comes 500 ms late,
+    // after the client's RTO has resent the first segment.
+    Sim sim = Sim::text(std::string(kFinPair) + R"(
+[[fault]]
+match = "tcp.srcport == 2000 && tcp.ack > 1 && tcp.ack < 3002"
+node = "server"
+action = "drop"
+every = true
+[[fault]]
+match = "tcp.srcport == 2000 && tcp.ack == 3002"
+node = "server"
+action = "delay"
+delay = "500ms"
+every = true
+)");
+    sim.cmd("server", "tcp listen 2000 --as server");
+    sim.cmd("client", "tcp connect 192.168.1.20:2000 --as c");
+    sim.run_until(200 * kMs);
+    sim.cmd("client", "tcp send c --bytes 3000");
+    sim.cmd("client", "tcp shutdown c");
+    sim.run_until(3 * kSec);
+    const auto fins = sim.tx("client", [](const Packet& k) { return k.p.tcp && (k.p.tcp->flags & wire::tcpflag::FIN); });
+    REQUIRE_FALSE(fins.empty());
+    for (const Packet& f : fins) CHECK(f.p.tcp->seq == fins[0].p.tcp->seq);  // never a second FIN further on
+    const Node& client = sim.world.nodes()[size_t(sim.index("client"))];
+    CHECK(client.tcp.back().state == TcpState::FinWait2);
+  }
+
+  TEST_CASE("a FIN ahead of missing data is held and answered with a duplicate ACK at once") {
+    Sim sim = Sim::text(std::string(kFinPair) + R"(
+[[fault]]
+match = "tcp.len == 80"
+node = "client"
+action = "drop"
+nth = 1
+)");
+    sim.cmd("server", "tcp listen 2000 --as server");
+    sim.cmd("client", "tcp connect 192.168.1.20:2000 --as c");
+    sim.run_until(200 * kMs);
+    sim.cmd("client", "tcp send c --bytes 3000");
+    sim.cmd("client", "tcp shutdown c");
+    sim.run_until(3 * kSec);
+    const auto fin = sim.rx("server", [](const Packet& k) { return k.p.tcp && (k.p.tcp->flags & wire::tcpflag::FIN); });
+    REQUIRE_FALSE(fin.empty());
+    // All segments arrive at once (no link rate): the data is ACKed, then the FIN draws a
+    // duplicate of that ACK — the last two ACKs at that instant carry the same number.
+    const auto acks = sim.tx("server", [&](const Packet& k) { return k.p.tcp && k.t == fin[0].t; });
+    REQUIRE(acks.size() >= 2);
+    CHECK(acks[acks.size() - 1].p.tcp->ack == acks[acks.size() - 2].p.tcp->ack);
+    CHECK(acks.back().p.tcp->ack < fin[0].p.tcp->seq);
+    CHECK(sim.line_starting("server", "s2 (server.1): the peer closed its side") != "");
+    CHECK(sim.line_starting("server", "s2 (server.1): received 3000 bytes") == "");  // read in parts
+  }
+}

@@ -817,7 +817,7 @@ TEST_SUITE("lesson: zero-window") {
 
 // =======================================================================================
 TEST_SUITE("lesson: congestion") {
-  TEST_CASE("each flow's cwnd rises and is cut at queue overflows (a sawtooth), with no timeout") {
+  TEST_CASE("each flow's cwnd rises and is cut at queue overflows (a sawtooth); at most slow start's overshoot times out") {
     const Run r = run_builtin("congestion");
     CHECK(drops_why(r, DropWhy::Queue) > 0);
     for (const char* host : {"h1", "h2"}) {
@@ -826,6 +826,16 @@ TEST_SUITE("lesson: congestion") {
       for (const TraceEvent& e : r.events)
         if (e.ev == EvKind::Cc && e.node == r.node(host)) cwnd.push_back(std::get<CcEvent>(e.data).cwnd);
       REQUIRE(!cwnd.empty());
+      // Slow start overshoots and loses many segments of one window; NewReno repairs one
+      // per round trip and, with RFC 6582's timer reset only on the first partial ACK,
+      // that recovery may end in one RTO. After it, losses are repaired without a timeout.
+      const std::vector<Time> rtos = timer_fires(r, host, "rto");
+      CHECK(rtos.size() <= 1);
+      const Time settled = rtos.empty() ? 0 : rtos.front() + 2 * kSec;
+      std::vector<uint32_t> later;
+      for (const TraceEvent& e : r.events)
+        if (e.ev == EvKind::Cc && e.node == r.node(host) && e.t > settled) later.push_back(std::get<CcEvent>(e.data).cwnd);
+      REQUIRE(!later.empty());
       CHECK(cwnd.front() == 10 * 1460);  // initial window: 10 segments
       size_t cuts = 0;                   // a fall of at least a third: a loss, not a deflation step
       uint32_t peak = 0;
@@ -837,8 +847,7 @@ TEST_SUITE("lesson: congestion") {
         peak = std::max(peak, c);
       }
       CHECK(cuts >= 3);
-      CHECK(*std::min_element(cwnd.begin(), cwnd.end()) > 2 * 1460);  // never back to one segment
-      CHECK(timer_fires(r, host, "rto").empty());
+      CHECK(*std::min_element(later.begin(), later.end()) > 2 * 1460);  // never back to one segment
     }
     // ss -ti: h1's window at 10 s (sharing) is below its window at 3 s (alone).
     const auto cwnd_at = [&](std::string_view host, Time t) {

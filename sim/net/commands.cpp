@@ -219,7 +219,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
         } else if constexpr (std::is_same_v<T, CmdArpShow>) {
           print_lines(w, node, format_arp_n(n, w.now()));
         } else if constexpr (std::is_same_v<T, CmdSockets>) {
-          print_lines(w, node, c.ss ? format_ss(n, c) : format_netstat(n, c));
+          print_lines(w, node, c.ss ? format_ss(n, c, w.tcp_config()) : format_netstat(n, c));
         } else if constexpr (std::is_same_v<T, CmdRouteAdd>) {
           route_add(w, node, c);
         } else if constexpr (std::is_same_v<T, CmdRouteDel>) {

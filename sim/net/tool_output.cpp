@@ -49,7 +49,7 @@ std::string route_flags(const Route& r) {
 
 const std::string& iface_name(const Node& n, int32_t i) { return n.ifaces[static_cast<size_t>(i)].name; }
 
-std::string endpoint_text(Ipv4 a, uint16_t port) { return to_string(a) + ":" + std::to_string(port); }
+std::string endpoint_text(Ipv4 a, uint16_t port) { return to_string(Endpoint{a, port}); }
 
 // Which TCP sockets a listing shows (TCP-REFERENCE.md §4.4). A CLOSED socket stays in
 // Node::tcp only to keep its id: no tool lists it. LISTEN needs -a or -l. Without -a or
@@ -100,14 +100,9 @@ std::string tcp_peer(const TcpSocket& s) {
 }
 
 // ss -i's detail line (iproute2 tcp_show_info(), in its field order, the fields tcplab
-// keeps). The RTO in force is base_rto doubled per backoff, capped at 120 s (Linux
-// TCP_RTO_MAX and both profiles' max_rto): recomputed here rather than through
-// RttEstimator::rto(), which needs the world's TcpConfig that a pure formatter lacks.
-std::string ss_info_line(const TcpSocket& s) {
-  constexpr Time kRtoMax = 120 * kSec;
-  Time rto = s.rtt.base_rto;
-  for (int i = 0; i < s.rtt.backoff && rto < kRtoMax; ++i) rto *= 2;
-  rto = std::min(rto, kRtoMax);
+// keeps); the RTO in force, backoff included, as the world's settings cap it.
+std::string ss_info_line(const TcpSocket& s, const TcpConfig& cfg) {
+  const Time rto = s.rtt.rto(cfg);
   // tcpi_rto counts whole jiffies (HZ=1000: ms, rounded up); tcpi_rtt/rttvar whole µs,
   // which ss prints in ms with %g.
   std::string line = "\t " + std::string(cc_name(s.cc));
@@ -269,7 +264,7 @@ std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) 
   return out;
 }
 
-std::vector<std::string> format_ss(const Node& n, const CmdSockets& which) {
+std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const TcpConfig& cfg) {
   // Rows are gathered first because ss sizes each column to its widest cell: the State
   // column grows for TIME-WAIT and FIN-WAIT-1 (the 7 of UNCONN/LISTEN is the minimum).
   struct Row {
@@ -287,7 +282,7 @@ std::vector<std::string> format_ss(const Node& n, const CmdSockets& which) {
       // Listeners and minisockets have no tcp_info worth a line here.
       const bool info = which.info && s.state != TcpState::Listen && !minisocket(s);
       rows.push_back({"tcp", ss_name(s.state), q.recv, q.send, endpoint_text(s.local_addr, s.local_port),
-                      tcp_peer(s), info ? ss_info_line(s) : std::string()});
+                      tcp_peer(s), info ? ss_info_line(s, cfg) : std::string()});
     }
   }
   // An unconnected (UNCONN) UDP socket counts as listening: ss -l and -a show it.

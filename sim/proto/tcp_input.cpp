@@ -214,7 +214,7 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
       rest.seq = seg.seq + 1;
       if (!text_and_fin(w, node, si, rest, readable, eof)) return;
     }
-    if (!sock(w, node, si).ack_now) sock(w, node, si).ack_now = true;
+    sock(w, node, si).ack_now = true;
     tcp_output(w, node, si);  // the ACK of the SYN-ACK (carrying queued data if any)
     tcp_notify(w, node, si, TcpNote::Connected);
     if (readable && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Readable);
@@ -305,6 +305,16 @@ bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readab
       s.ack_now = true;
       return true;
     }
+  }
+  if (seg.len == 0 && seg.fin && text_state && seg.seq > s.rcv_nxt) {
+    // A FIN ahead of missing data: hold it, and send a duplicate ACK (RFC 5681 §4.2).
+    const bool dup = std::any_of(s.ooo.begin(), s.ooo.end(), [&](const OutOfOrder& x) { return x.seq == seg.seq; });
+    if (!dup) {
+      auto it = std::find_if(s.ooo.begin(), s.ooo.end(), [&](const OutOfOrder& x) { return seg.seq < x.seq; });
+      s.ooo.insert(it, OutOfOrder{seg.seq, {}, true});
+    }
+    s.ack_now = true;
+    return true;
   }
   // Step 8: FIN, when everything before it has arrived.
   TcpSocket& s2 = sock(w, node, si);
@@ -397,6 +407,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     }
     return;
   }
+  const SeqNum seg_seq = seg.seq;  // before trimming: RFC 5961 §3.2 tests the RST's own SEG.SEQ
   if (text_refused) {
     seg.len = 0;
     seg.fin = false;
@@ -422,7 +433,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
   }
   // ---- Step 2: RST (RFC 5961 §3) --------------------------------------------------------
   if (seg.rst) {
-    if (cfg.rfc5961 && seg.seq != s.rcv_nxt) {
+    if (cfg.rfc5961 && seg_seq != s.rcv_nxt) {
       send_ack(w, node, si);  // challenge ACK
       return;
     }
@@ -549,8 +560,10 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
       const CcAction a = cc_on_ack(t.cc, CcAck{seg.ack, data_acked, flight, t.snd_max, false});
       update_window(w, node, si, seg, true);
       TcpSocket& u = sock(w, node, si);
-      if (u.snd_una == u.snd_max) timer_cancel(w, node, si, TcpTimerKind::Rto);  // (5.2)
-      else rto_restart(w, node, si);                                              // (5.3)
+      if (u.snd_una == u.snd_max)
+        timer_cancel(w, node, si, TcpTimerKind::Rto);  // (5.2)
+      else if (!cc_in_recovery(u.cc) || a.restart_rto)
+        rto_restart(w, node, si);  // (5.3); in recovery only on the first partial ACK (RFC 6582 §3.2)
       if (a.retransmit_head) retransmit_head(w, node, si);
       cc_trace(w, node, si);
       if (fin_acked) {

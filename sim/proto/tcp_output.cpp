@@ -54,10 +54,11 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
   wire::emit_tcp(h, s.local_addr, s.remote_addr, wire::ByteView(data, len), seg);
   if (flags & wire::tcpflag::ACK) {
     s.rcv_wup = s.rcv_nxt;
-    s.unacked_segments = 0;
     s.ack_now = false;
   }
-  s.last_send = w.now();
+  // RFC 5681 §4.1's idle time counts from the last data sent (Linux lsndtime), so a
+  // pure ACK does not keep a connection "busy".
+  if (len > 0 || (flags & (wire::tcpflag::SYN | wire::tcpflag::FIN))) s.last_send = w.now();
   IpSendOptions opt;
   opt.src = s.local_addr;
   opt.retx = retx;
@@ -152,8 +153,10 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       // The sender never exceeds min(cwnd, rwnd) (RFC 5681 §3.1, RFC 9293 §3.8.6).
       const uint32_t wnd = std::min(cwnd, s.snd_wnd);
       const uint32_t usable = wnd > in_flight_seq ? wnd - in_flight_seq : 0;
-      const bool fin_due = s.fin_pending && !s.fin_sent;
       uint32_t len = std::min({available, s.snd_mss, usable});
+      // The FIN goes after the last data byte: the first time, or again at its own
+      // sequence number after an RTO rewound the sending point.
+      const bool fin_due = s.fin_pending && (!s.fin_sent || s.snd_nxt + len == s.fin_seq);
       if (available == 0) break;
       if (len == 0) {
         // Zero window with data waiting and nothing in flight to bring an ACK: probe
@@ -170,7 +173,8 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
         // unless TCP_NODELAY — or this is the last data before our FIN (Linux pushes).
         // Linux uses Minshall's variant (tcp_minshall_check): only an unacknowledged
         // *small* segment holds the next one back.
-        const bool unacked = cfg.nagle_minshall ? s.snd_sml > s.snd_una : in_flight_seq > 0;
+        const bool unacked =
+            cfg.nagle_minshall ? s.snd_sml > s.snd_una && s.snd_sml <= s.snd_nxt : in_flight_seq > 0;
         const bool nagle = !s.nodelay && in_flight_seq > 0 && unacked && !(fin_due && last);
         // Sender SWS avoidance (§3.8.6.2.1): a runt that the window, not the data, cut
         // short waits until half the largest window opens, unless nothing is in flight.
@@ -180,9 +184,8 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       const SeqNum seq = s.snd_nxt;
       const bool retx = seq < s.snd_max;
       uint8_t flags = ACK;
-      const bool empties = last;
-      if (empties) flags |= PSH;
-      const bool with_fin = fin_due && empties;
+      if (last) flags |= PSH;
+      const bool with_fin = fin_due && last;
       if (with_fin) flags |= FIN;
       // The payload is read straight from the send buffer: sending never runs TCP
       // input re-entrantly (a frame to ourselves is an event for later), so the buffer
@@ -212,7 +215,7 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
   }
   TcpSocket& s = sock(w, node, si);
   // A FIN with no data left to carry it (§3.10.4: "after queued data, send FIN").
-  if (may_send_data(s) && s.fin_pending && !s.fin_sent) {
+  if (may_send_data(s) && s.fin_pending && (!s.fin_sent || s.snd_nxt == s.fin_seq)) {
     const uint32_t in_flight_seq = static_cast<uint32_t>(s.snd_nxt - s.snd_una);
     if (in_flight_seq >= s.send_buf.size()) {
       const SeqNum seq = s.snd_nxt;

@@ -11,7 +11,7 @@ using namespace tcp_detail;
 
 namespace tcp_detail {
 
-std::string endpoint_string(Ipv4 a, uint16_t p) { return to_string(a) + ":" + std::to_string(p); }
+std::string endpoint_string(Ipv4 a, uint16_t p) { return to_string(Endpoint{a, p}); }
 
 void demux_add(Node& n, int32_t si) {
   const TcpSocket& s = n.tcp[static_cast<size_t>(si)];
@@ -196,11 +196,16 @@ void become_closed(World& w, int32_t node, int32_t si, const std::string& why, s
 }  // namespace tcp_detail
 
 int32_t tcp_find_socket(const Node& n, std::string_view name) {
-  for (size_t i = 0; i < n.tcp.size(); ++i) {
+  // A --as name may be given again once its socket is closed: the newest socket still
+  // in use wins, else the newest closed one (so its error can still be reported).
+  int32_t closed = -1;
+  for (size_t i = n.tcp.size(); i-- > 0;) {
     const TcpSocket& s = n.tcp[i];
-    if (name == "s" + std::to_string(s.id) || (!s.name.empty() && name == s.name)) return static_cast<int32_t>(i);
+    if (name != "s" + std::to_string(s.id) && (s.name.empty() || name != s.name)) continue;
+    if (s.open() && !s.released) return static_cast<int32_t>(i);
+    if (closed < 0) closed = static_cast<int32_t>(i);
   }
-  return -1;
+  return closed;
 }
 
 std::string tcp_sock_id(const TcpSocket& s) { return "s" + std::to_string(s.id); }

@@ -81,8 +81,8 @@ void rto_fires(World& w, int32_t node, int32_t si) {
   s.rtt.on_timeout();    // (5.5)
   // (5.4) retransmit the earliest unacknowledged segment; everything after it is sent
   // again as the window opens (go-back-N from SND.UNA, as Linux marks it all lost).
+  // A FIN already sent keeps its sequence number (fin_seq) and goes again in its turn.
   s.snd_nxt = s.snd_una;
-  if (s.fin_sent) s.fin_sent = false;
   rto_restart(w, node, si);  // (5.6)
   tcp_output(w, node, si);
   cc_trace(w, node, si);

@@ -43,6 +43,12 @@ void close_listener(World& w, int32_t node, int32_t si, const std::string& why) 
     if (sock(w, node, c).open()) abort_connection(w, node, c, "listener closed: reset (Linux)");
 }
 
+// A --as name belongs to a socket its user has not yet closed.
+bool name_in_use(const Node& n, const std::string& name) {
+  const int32_t i = tcp_find_socket(n, name);
+  return i >= 0 && n.tcp[static_cast<size_t>(i)].open() && !n.tcp[static_cast<size_t>(i)].released;
+}
+
 }  // namespace
 
 int32_t tcp_listen(World& w, int32_t node, uint16_t port, const TcpOpenOptions& o, std::string& error) {
@@ -55,7 +61,7 @@ int32_t tcp_listen(World& w, int32_t node, uint16_t port, const TcpOpenOptions& 
     error = "bind: Address already in use";
     return -1;
   }
-  if (o.name && tcp_find_socket(n, *o.name) >= 0) {
+  if (o.name && name_in_use(n, *o.name)) {
     error = "listen: a socket is already called '" + *o.name + "'";
     return -1;
   }
@@ -91,7 +97,7 @@ int32_t tcp_connect(World& w, int32_t node, Endpoint to, const TcpOpenOptions& o
       error = "connect: Network is unreachable";  // TCP is unicast only
       return -1;
     }
-  if (o.name && tcp_find_socket(n, *o.name) >= 0) {
+  if (o.name && name_in_use(n, *o.name)) {
     error = "connect: a socket is already called '" + *o.name + "'";
     return -1;
   }
