@@ -58,7 +58,6 @@ Node tcp_tools_node() {
 
   TcpSocket est = tcp_sock(2, TcpState::Established, me, 80, Ipv4::of(10, 0, 0, 2), 40000);
   est.listener = 0;
-  est.in_accept_queue = true;
   const auto unread = bytes(10), unacked = bytes(100);
   est.recv_buf.append(unread.data(), unread.size());
   est.send_buf.append(unacked.data(), unacked.size());
@@ -86,7 +85,6 @@ Node tcp_tools_node() {
 
   TcpSocket idle = tcp_sock(7, TcpState::Established, me, 80, Ipv4::of(10, 0, 0, 5), 40010);
   idle.listener = 0;
-  idle.in_accept_queue = true;
   idle.rtt.has_sample = true;
   idle.rtt.srtt = 1234567;   // 1.234567 ms: tcp_info keeps whole µs, ss prints 1.234
   idle.rtt.rttvar = 617500;  // 0.6175 ms -> 0.617

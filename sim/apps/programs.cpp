@@ -35,8 +35,7 @@ void program_timer(World& w, const EvProgramTimer& e) {
     traceroute_timer(w, e.node, *p);
   else if (std::holds_alternative<Hping3Program>(p->state))
     hping3_timer(w, e.node, *p);
-  else
-    tcp_app_timer(w, e.node, *p);
+  // The TCP programs have no timers: they act on what their sockets report.
 }
 
 void programs_echo_reply(World& w, int32_t node, const wire::Ipv4Header& ip,

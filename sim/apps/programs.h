@@ -31,7 +31,6 @@ void bulk_sink_start(World& w, int32_t node, const CmdAppBulkSink& cmd);
 void bulk_send_start(World& w, int32_t node, const CmdAppBulkSend& cmd);
 void requests_start(World& w, int32_t node, const CmdAppRequests& cmd);
 void tcp_app_note(World& w, int32_t node, Program& p, int32_t sock, TcpNote note);
-void tcp_app_timer(World& w, int32_t node, Program& p);
 
 // hping3 (hping3.cpp): crafted segments from a raw socket; answers reach it through
 // hping3_observe (tcp.h), which sees every TCP segment the node receives.

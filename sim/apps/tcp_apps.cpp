@@ -699,6 +699,4 @@ void tcp_app_note(World& w, int32_t node, Program& p, int32_t sock, TcpNote note
 
 // The TCP programs are driven by their sockets alone; none arms a timer (a stray one,
 // e.g. from a snapshot of an older build, is simply ignored).
-void tcp_app_timer(World&, int32_t, Program&) {}
-
 }  // namespace tcplab

@@ -28,7 +28,6 @@ struct NewReno {
   bool first_partial_done = false;
   SeqNum recover;                  // RFC 6582 §3.2 step 1: ISS at init
   uint32_t limited_sent = 0;       // bytes sent by Limited Transmit (excluded from FlightSize)
-  uint32_t ca_acc = 0;             // byte counter for congestion avoidance (unused with eq. 3)
   bool limited_transmit = true;    // RFC 3042 in use (from CcInit)
 };
 

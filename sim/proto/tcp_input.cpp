@@ -27,16 +27,6 @@ struct Segment {
 
 bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readable, bool& eof);
 
-CongestionControl make_cc(const World& w, const TcpSocket& s) {
-  CcInit init;
-  init.smss = s.snd_mss;
-  init.initial_cwnd = w.tcp_config().initial_cwnd;
-  init.syn_lost = s.syn_lost;
-  init.iss = s.iss;
-  init.limited_transmit = w.tcp_config().limited_transmit;
-  return cc_new(init);
-}
-
 // RFC 6298: the handshake's RTT sample (Karn: none if the SYN or SYN-ACK was resent,
 // and then (5.7) RTO = 3 s for the data phase).
 void handshake_rtt(World& w, int32_t node, int32_t si) {
@@ -231,8 +221,7 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
 }
 
 void enter_time_wait(World& w, int32_t node, int32_t si, const std::string& why) {
-  for (TcpTimerKind k : {TcpTimerKind::Rto, TcpTimerKind::DelAck, TcpTimerKind::Persist, TcpTimerKind::FinWait2})
-    timer_cancel(w, node, si, k);
+  timers_cancel_all(w, node, si);  // §3.10.7.4 step 8: "stop other timers"
   tcp_set_state(w, node, si, TcpState::TimeWait, why);
   timer_set(w, node, si, TcpTimerKind::TimeWait, w.now() + w.tcp_config().time_wait);
 }
@@ -485,7 +474,6 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
           send_reset_for(w, node, seg.dst, seg.src, seg.h, seg.len);
           become_closed(w, node, si, "accept queue full: reset (tcp_abort_on_overflow = 1)", std::nullopt);
         } else {
-          sock(w, node, si).acked_on_overflow = true;
           drop_received(w, node, rx, pkt, DropWhy::Backlog);
         }
         return;

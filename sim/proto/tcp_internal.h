@@ -31,6 +31,8 @@ void output(World& w, int32_t node, int32_t si, uint32_t limited_allowance);
 // The window to advertise now, with receiver SWS avoidance (RFC 9293 §3.8.6.2.2).
 uint32_t receive_window(TcpSocket& s);
 
+// The pending event of timer `k` in the socket (0 when not armed).
+EventId& timer_slot(TcpSocket& s, TcpTimerKind k);
 void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at);
 void timer_cancel(World& w, int32_t node, int32_t si, TcpTimerKind k);
 void timers_cancel_all(World& w, int32_t node, int32_t si);
@@ -55,6 +57,11 @@ int32_t new_socket(World& w, int32_t node);
 // MSS we advertise on the interface that reaches `remote` (MTU − 40, RFC 9293 §3.7.1).
 uint16_t our_mss(World& w, int32_t node, Ipv4 remote);
 
+// Congestion control for a connection that enters the data phase (RFC 5681 §3.1).
+inline CongestionControl make_cc(const World& w, const TcpSocket& s) {
+  const TcpConfig& c = w.tcp_config();
+  return cc_new(CcInit{s.snd_mss, c.initial_cwnd, s.syn_lost, s.iss, c.limited_transmit});
+}
 // Segment arrival for a listener's child in SYN_RECV that completes: the accept queue.
 void child_established(World& w, int32_t node, int32_t si);
 // Gives a listener's child its NAME.k before it joins the accept queue.

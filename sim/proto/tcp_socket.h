@@ -83,7 +83,6 @@ struct TcpSocket {
   int32_t owner = -1;         // program id, or -1: the console (commands print for it)
   bool auto_read = true;      // --read auto: the owner reads as data arrives
   bool released = false;      // the owner called close()/abort(): an orphan (Linux)
-  bool user_notified_closed = false;
 
   // ---- listener (LISTEN) -------------------------------------------------------------------
   int backlog = 0;            // in effect: min(backlog, somaxconn)
@@ -91,12 +90,9 @@ struct TcpSocket {
   std::vector<int32_t> accept_queue;  // children (indices) ESTABLISHED, not yet accepted
   std::vector<int32_t> syn_queue;     // children in SYN_RECV
   int32_t next_child = 1;     // k of NAME.k, in accept order
-  int32_t accepted_count = 0;
   // ---- child of a listener -------------------------------------------------------------------
   int32_t listener = -1;      // index of the listener, -1 if none (connect()ed, or accepted)
   bool passive_origin = false;  // MUST-11: SYN_RECV reached from LISTEN (not simultaneous open)
-  bool acked_on_overflow = false;  // final ACK dropped because the accept queue was full
-  bool in_accept_queue = false;
 
   // ---- send sequence space (RFC 9293 §3.3.1) --------------------------------------------------
   SeqNum iss, snd_una, snd_nxt, snd_max;  // snd_max: highest SND.NXT ever (after an RTO rewind)
@@ -109,7 +105,6 @@ struct TcpSocket {
   bool fin_pending = false;   // close()/shutdown(): send a FIN after the queued data
   bool fin_sent = false;
   SeqNum fin_seq;             // the FIN's sequence number, once sent
-  bool syn_retransmitted = false;
   SeqNum snd_sml;             // end of the last segment shorter than the MSS (Minshall's Nagle)
 
   // ---- receive sequence space ----------------------------------------------------------------
@@ -144,7 +139,6 @@ struct TcpSocket {
   bool nodelay = false;       // TCP_NODELAY: Nagle off
   bool linger_zero = false;   // SO_LINGER {1, 0}: close() aborts with RST
   int quickacks = 16;         // immediate ACKs left (Linux quickack mode)
-  uint32_t unacked_segments = 0;  // full-sized segments received since our last ACK
   bool ack_now = false;       // an ACK is owed at the end of this input
 
   // ---- timers: the pending event of each kind, 0 = not armed ------------------------------------

@@ -30,8 +30,7 @@ void demux_remove(Node& n, int32_t si) {
 }
 
 bool port_in_use(const Node& n, uint16_t port) {
-  if (n.tcp_listeners.count(port)) return true;
-  for (const TcpSocket& s : n.tcp)
+  for (const TcpSocket& s : n.tcp)  // listeners included: they are open sockets too
     if (s.open() && s.local_port == port) return true;
   return false;
 }
@@ -42,10 +41,7 @@ uint16_t ephemeral_port(World& w, const Node& n) {
   const uint32_t start = static_cast<uint32_t>(w.rng().uniform(0, count - 1));
   for (uint32_t i = 0; i < count; ++i) {
     const uint16_t p = static_cast<uint16_t>(lo + (start + i) % count);
-    bool used = false;
-    for (const TcpSocket& s : n.tcp)
-      if (s.open() && s.local_port == p) { used = true; break; }
-    if (!used && !n.tcp_listeners.count(p)) return p;
+    if (!port_in_use(n, p)) return p;
   }
   return 0;
 }
@@ -78,26 +74,6 @@ uint16_t our_mss(World& w, int32_t node, Ipv4 remote) {
   return static_cast<uint16_t>(mtu - 40);
 }
 
-void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at) {
-  timer_cancel(w, node, si, k);
-  TcpSocket& s = sock(w, node, si);
-  const EventId id = w.schedule(at, EvTcpTimer{node, si, k});
-  switch (k) {
-    case TcpTimerKind::Rto: s.timer_rto = id; s.rto_at = at; break;
-    case TcpTimerKind::TimeWait: s.timer_time_wait = id; s.time_wait_at = at; break;
-    case TcpTimerKind::DelAck: s.timer_delack = id; break;
-    case TcpTimerKind::Persist: s.timer_persist = id; s.persist_at = at; break;
-    case TcpTimerKind::FinWait2: s.timer_fin_wait2 = id; break;
-  }
-  TraceEvent e;
-  e.t = w.now();
-  e.ev = EvKind::Timer;
-  e.node = node;
-  e.data = TimerEvent{tcp_sock_id(s), to_string(k), "set", at};
-  w.emit(std::move(e));
-}
-
-namespace {
 EventId& timer_slot(TcpSocket& s, TcpTimerKind k) {
   switch (k) {
     case TcpTimerKind::Rto: return s.timer_rto;
@@ -108,7 +84,25 @@ EventId& timer_slot(TcpSocket& s, TcpTimerKind k) {
   }
   return s.timer_rto;
 }
-}  // namespace
+
+void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at) {
+  timer_cancel(w, node, si, k);
+  TcpSocket& s = sock(w, node, si);
+  timer_slot(s, k) = w.schedule(at, EvTcpTimer{node, si, k});
+  switch (k) {  // when they fire, for the views' countdowns
+    case TcpTimerKind::Rto: s.rto_at = at; break;
+    case TcpTimerKind::TimeWait: s.time_wait_at = at; break;
+    case TcpTimerKind::Persist: s.persist_at = at; break;
+    default: break;
+  }
+  TraceEvent e;
+  e.t = w.now();
+  e.ev = EvKind::Timer;
+  e.node = node;
+  e.data = TimerEvent{tcp_sock_id(s), to_string(k), "set", at};
+  w.emit(std::move(e));
+}
+
 
 void timer_cancel(World& w, int32_t node, int32_t si, TcpTimerKind k) {
   TcpSocket& s = sock(w, node, si);
@@ -163,7 +157,6 @@ void child_established(World& w, int32_t node, int32_t si) {
   auto& q = l.syn_queue;
   q.erase(std::remove(q.begin(), q.end(), si), q.end());
   l.accept_queue.push_back(si);
-  sock(w, node, si).in_accept_queue = true;
   tcp_notify(w, node, li, TcpNote::Incoming);
 }
 
@@ -187,7 +180,6 @@ void become_closed(World& w, int32_t node, int32_t si, const std::string& why, s
     drop(l.syn_queue);
     drop(l.accept_queue);
   }
-  s.in_accept_queue = false;
   tcp_set_state(w, node, si, TcpState::Closed, why);
   demux_remove(w.node(node), si);
   if (note) tcp_notify(w, node, si, *note);

@@ -109,13 +109,7 @@ void tcp_timer(World& w, const EvTcpTimer& e) {
   Node& n = w.node(e.node);
   if (e.sock < 0 || static_cast<size_t>(e.sock) >= n.tcp.size()) return;
   TcpSocket& s = n.tcp[static_cast<size_t>(e.sock)];
-  switch (e.kind) {
-    case TcpTimerKind::Rto: s.timer_rto = 0; break;
-    case TcpTimerKind::TimeWait: s.timer_time_wait = 0; break;
-    case TcpTimerKind::DelAck: s.timer_delack = 0; break;
-    case TcpTimerKind::Persist: s.timer_persist = 0; break;
-    case TcpTimerKind::FinWait2: s.timer_fin_wait2 = 0; break;
-  }
+  timer_slot(s, e.kind) = 0;
   if (!s.open()) return;
   emit_fire(w, e.node, e.sock, e.kind);
   switch (e.kind) {

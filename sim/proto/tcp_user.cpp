@@ -149,10 +149,8 @@ int32_t tcp_accept(World& w, int32_t node, int32_t li, int32_t owner) {
   if (l.state != TcpState::Listen || l.accept_queue.empty()) return -1;
   const int32_t ci = l.accept_queue.front();
   l.accept_queue.erase(l.accept_queue.begin());
-  l.accepted_count++;
   const int32_t lowner = l.owner;
   TcpSocket& c = sock(w, node, ci);
-  c.in_accept_queue = false;
   c.listener = -1;
   c.owner = owner == -2 ? lowner : owner;
   // Data that arrived before accept() is waiting in the buffer; an EOF too.
@@ -277,8 +275,7 @@ bool tcp_close(World& w, int32_t node, int32_t si, std::string& error) {
       s.fin_pending = true;
       // §3.10.4: with SENDs pending, the FIN waits for ESTABLISHED; with none, it goes now.
       if (!s.send_buf.empty()) return true;
-      s.cc = cc_new(CcInit{s.snd_mss, w.tcp_config().initial_cwnd, s.syn_lost, s.iss,
-                           w.tcp_config().limited_transmit});
+      s.cc = make_cc(w, s);
       tcp_set_state(w, node, si, TcpState::FinWait1, "close() in SYN-RECEIVED (RFC 9293 §3.10.4)");
       break;
     case TcpState::Established:
