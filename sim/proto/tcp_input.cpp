@@ -373,7 +373,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
   }
   TcpSocket& s = sock(w, node, si);
   // ---- Step 1: sequence number (Table 6) ---------------------------------------------------
-  const uint32_t wnd = s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
+  const uint32_t wnd = offered_window(s);
   const uint32_t seg_len = seg.seg_len();
   bool acceptable;
   if (seg_len == 0)

@@ -1,6 +1,7 @@
 // What the TCP files share and nothing else needs: segment building, timers, the
 // congestion-control trace, and socket lookup. See tcp.h for the map of files.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,15 @@ void send_reset_for(World& w, int32_t node, Ipv4 local, Ipv4 remote, const wire:
 void output(World& w, int32_t node, int32_t si, uint32_t limited_allowance);
 // The window to advertise now, with receiver SWS avoidance (RFC 9293 §3.8.6.2.2).
 uint32_t receive_window(TcpSocket& s);
+// Receive-buffer space a window may offer: RCV.BUFF less unread and held data, capped
+// at 65535 (the 16-bit field: tcplab does not negotiate window scaling, RFC 7323).
+uint32_t receive_space(const TcpSocket& s);
+// What is left of the window we last offered: RCV.ADV − RCV.NXT.
+inline uint32_t offered_window(const TcpSocket& s) {
+  return s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
+}
+// Receiver SWS avoidance's step: min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2).
+inline uint32_t sws_step(const TcpSocket& s) { return std::min<uint32_t>(s.rcvbuf / 2, s.adv_mss); }
 
 // The pending event of timer `k` in the socket (0 when not armed).
 EventId& timer_slot(TcpSocket& s, TcpTimerKind k);

@@ -11,18 +11,18 @@ using namespace tcp_detail;
 
 namespace tcp_detail {
 
+uint32_t receive_space(const TcpSocket& s) {
+  size_t used = s.recv_buf.size();  // data held out of order counts as used
+  for (const OutOfOrder& o : s.ooo) used += o.data.size();
+  return static_cast<uint32_t>(std::min<size_t>(used >= s.rcvbuf ? 0 : s.rcvbuf - used, 65535));
+}
+
 uint32_t receive_window(TcpSocket& s) {
-  // Free space in the receive buffer (data held out of order counts as used).
-  size_t held = 0;
-  for (const OutOfOrder& o : s.ooo) held += o.data.size();
-  const size_t used = s.recv_buf.size() + held;
-  const uint32_t space = used >= s.rcvbuf ? 0 : static_cast<uint32_t>(s.rcvbuf - used);
-  // No window scaling: the 16-bit field caps the window (RFC 7323 is not negotiated).
-  const uint32_t free_wnd = std::min<uint32_t>(space, 65535);
-  const uint32_t current = s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
+  const uint32_t free_wnd = receive_space(s);
+  const uint32_t current = offered_window(s);
   // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): move the right edge only by at least
   // min(RCV.BUFF / 2, MSS); never move it left (§3.8.6.2.2, "shrinking the window").
-  const uint32_t step = std::min<uint32_t>(s.rcvbuf / 2, s.adv_mss);
+  const uint32_t step = sws_step(s);
   if (free_wnd >= current + step || (current == 0 && free_wnd >= step) || free_wnd == std::min<uint32_t>(s.rcvbuf, 65535)) {
     s.rcv_adv = s.rcv_nxt + free_wnd;
     return free_wnd;

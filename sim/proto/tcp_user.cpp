@@ -196,18 +196,14 @@ wire::Bytes tcp_recv(World& w, int32_t node, int32_t si, size_t max) {
   TcpSocket& s = sock(w, node, si);
   const size_t n = std::min(max, s.recv_buf.size());
   if (n == 0) return {};
-  const uint32_t before = s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
+  const uint32_t before = offered_window(s);
   wire::Bytes out(s.recv_buf.begin_ptr(), s.recv_buf.begin_ptr() + n);
   s.recv_buf.consume(n);
   // Window update (RFC 9293 §3.8.6.2.2; Linux tcp_cleanup_rbuf): announce the opened
   // window when it at least doubles, or leaves zero, once it moved by the SWS step.
   if (s.state == TcpState::Established || s.state == TcpState::FinWait1 || s.state == TcpState::FinWait2) {
-    size_t held = 0;
-    for (const OutOfOrder& o : s.ooo) held += o.data.size();
-    const size_t used = s.recv_buf.size() + held;
-    const uint32_t free_wnd = static_cast<uint32_t>(std::min<size_t>(used >= s.rcvbuf ? 0 : s.rcvbuf - used, 65535));
-    const uint32_t step = std::min<uint32_t>(s.rcvbuf / 2, s.adv_mss);
-    if (free_wnd >= before + step && (before == 0 || free_wnd >= 2 * before)) send_ack(w, node, si);
+    const uint32_t free_wnd = receive_space(s);
+    if (free_wnd >= before + sws_step(s) && (before == 0 || free_wnd >= 2 * before)) send_ack(w, node, si);
   }
   return out;
 }
