@@ -125,6 +125,36 @@ bool may_send_data(const TcpSocket& s) {
   }
 }
 
+// Sends `len` bytes of data from the sending point SND.NXT (and the FIN after them when
+// `flags` has it), with the bookkeeping every transmission needs: SND.NXT/SND.MAX, the
+// FIN's place, a retransmission mark when the sequence space was sent before, Karn's
+// one timed segment (RFC 6298 §3), and the retransmission timer (5.1).
+void transmit(World& w, int32_t node, int32_t si, const uint8_t* data, uint32_t len, uint8_t flags) {
+  TcpSocket& s = sock(w, node, si);
+  const SeqNum seq = s.snd_nxt;
+  const bool retx = seq < s.snd_max;
+  s.snd_nxt = s.snd_nxt + len;
+  if (flags & wire::tcpflag::FIN) {
+    s.fin_sent = true;
+    s.fin_seq = s.snd_nxt;
+    s.snd_nxt = s.snd_nxt + 1;
+  }
+  s.snd_max = seq_max(s.snd_max, s.snd_nxt);
+  if (len > 0 && !s.rtt_timing && !retx) {  // Karn: time only new data
+    s.rtt_timing = true;
+    s.rtt_seq = s.snd_nxt;
+    s.rtt_sent = w.now();
+  }
+  if (retx) s.total_retrans++;
+  if (len > 0 && len < s.snd_mss) s.snd_sml = seq + len;  // for Minshall's Nagle
+  const bool arm = s.timer_rto == 0;
+  // The payload is read straight from the send buffer: sending never runs TCP input
+  // re-entrantly (a frame to ourselves is an event for later), so the buffer cannot
+  // move while send_segment copies it into the segment.
+  send_segment(w, node, si, flags, seq, data, len, retx);
+  if (arm) rto_restart(w, node, si);  // RFC 6298 (5.1)
+}
+
 }  // namespace
 
 void tcp_output(World& w, int32_t node, int32_t si) { tcp_detail::output(w, node, si, 0); }
@@ -181,54 +211,21 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
         const bool sws = !last && usable < s.max_snd_wnd / 2 && in_flight_seq > 0;
         if (nagle || sws) break;
       }
-      const SeqNum seq = s.snd_nxt;
-      const bool retx = seq < s.snd_max;
       uint8_t flags = ACK;
-      if (last) flags |= PSH;
-      const bool with_fin = fin_due && last;
-      if (with_fin) flags |= FIN;
-      // The payload is read straight from the send buffer: sending never runs TCP
-      // input re-entrantly (a frame to ourselves is an event for later), so the buffer
-      // cannot move while send_segment copies it into the segment.
-      const uint8_t* data = s.send_buf.begin_ptr() + data_sent;
-      s.snd_nxt = s.snd_nxt + len;
-      if (with_fin) {
-        s.fin_sent = true;
-        s.fin_seq = s.snd_nxt;
-        s.snd_nxt = s.snd_nxt + 1;
-      }
-      s.snd_max = seq_max(s.snd_max, s.snd_nxt);
-      if (!s.rtt_timing && !retx) {  // Karn (RFC 6298 §3): time only new data
-        s.rtt_timing = true;
-        s.rtt_seq = s.snd_nxt;
-        s.rtt_sent = w.now();
-      }
-      if (retx) s.total_retrans++;
-      if (len < s.snd_mss) s.snd_sml = s.snd_nxt - (with_fin ? 1 : 0);
-      const bool arm = s.timer_rto == 0;
+      if (last) flags |= PSH;                 // the write's last segment (Linux)
+      if (fin_due && last) flags |= FIN;      // the FIN rides on the last data
       if (limited_allowance > 0) cc_on_limited_sent(s.cc, len);
-      send_segment(w, node, si, flags, seq, data, len, retx);
+      transmit(w, node, si, s.send_buf.begin_ptr() + data_sent, len, flags);
       sent_any = true;
-      if (arm) rto_restart(w, node, si);  // RFC 6298 (5.1)
       limited_allowance = 0;
     }
   }
   TcpSocket& s = sock(w, node, si);
   // A FIN with no data left to carry it (§3.10.4: "after queued data, send FIN").
   if (may_send_data(s) && s.fin_pending && (!s.fin_sent || s.snd_nxt == s.fin_seq)) {
-    const uint32_t in_flight_seq = static_cast<uint32_t>(s.snd_nxt - s.snd_una);
-    if (in_flight_seq >= s.send_buf.size()) {
-      const SeqNum seq = s.snd_nxt;
-      const bool retx = seq < s.snd_max;
-      s.fin_sent = true;
-      s.fin_seq = seq;
-      s.snd_nxt = seq + 1;
-      s.snd_max = seq_max(s.snd_max, s.snd_nxt);
-      if (retx) s.total_retrans++;
-      const bool arm = s.timer_rto == 0;
-      send_segment(w, node, si, FIN | ACK, seq, nullptr, 0, retx);
+    if (static_cast<uint32_t>(s.snd_nxt - s.snd_una) >= s.send_buf.size()) {
+      transmit(w, node, si, nullptr, 0, FIN | ACK);
       sent_any = true;
-      if (arm) rto_restart(w, node, si);
     }
   }
   TcpSocket& s2 = sock(w, node, si);
