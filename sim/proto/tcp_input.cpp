@@ -98,18 +98,7 @@ void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, const 
   const int32_t ci = new_socket(w, node);  // may move Node::tcp: take references after
   // The child inherits the listener's owner and socket options (Linux clones the
   // listener: buffer sizes, TCP_NODELAY, delayed ACKs, SO_LINGER).
-  const TcpSocket l = [&] {
-    const TcpSocket& ls = sock(w, node, li);
-    TcpSocket copy;
-    copy.owner = ls.owner;
-    copy.auto_read = ls.auto_read;
-    copy.rcvbuf = ls.rcvbuf;
-    copy.sndbuf = ls.sndbuf;
-    copy.nodelay = ls.nodelay;
-    copy.delack_enabled = ls.delack_enabled;
-    copy.linger_zero = ls.linger_zero;
-    return copy;
-  }();
+  const TcpSocket& l = sock(w, node, li);
   TcpSocket& c = sock(w, node, ci);
   c.owner = l.owner;
   c.auto_read = l.auto_read;

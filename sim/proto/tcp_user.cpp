@@ -33,6 +33,15 @@ void abort_connection(World& w, int32_t node, int32_t si, const std::string& why
   become_closed(w, node, si, why, std::nullopt);
 }
 
+// CLOSE (§3.10.4) in ESTABLISHED or CLOSE-WAIT: the FIN follows the queued data, and the
+// state moves on at once (as Linux shows it): FIN-WAIT-1, or LAST-ACK.
+void queue_fin(World& w, int32_t node, int32_t si, const std::string& call) {
+  TcpSocket& s = sock(w, node, si);
+  s.fin_pending = true;
+  const TcpState to = s.state == TcpState::CloseWait ? TcpState::LastAck : TcpState::FinWait1;
+  tcp_set_state(w, node, si, to, call + ": CLOSE (RFC 9293 §3.10.4)");
+}
+
 // A listener goes: connections nobody accepted are reset (Linux inet_csk_listen_stop).
 void close_listener(World& w, int32_t node, int32_t si, const std::string& why) {
   const TcpSocket& s = sock(w, node, si);
@@ -212,12 +221,8 @@ bool tcp_shutdown(World& w, int32_t node, int32_t si, std::string& error) {
   TcpSocket& s = sock(w, node, si);
   switch (s.state) {
     case TcpState::Established:
-      s.fin_pending = true;
-      tcp_set_state(w, node, si, TcpState::FinWait1, "shutdown(SHUT_WR): CLOSE (RFC 9293 §3.10.4)");
-      break;
     case TcpState::CloseWait:
-      s.fin_pending = true;
-      tcp_set_state(w, node, si, TcpState::LastAck, "shutdown(SHUT_WR): CLOSE (RFC 9293 §3.10.4)");
+      queue_fin(w, node, si, "shutdown(SHUT_WR)");
       break;
     case TcpState::SynSent:
     case TcpState::SynReceived:
@@ -275,12 +280,8 @@ bool tcp_close(World& w, int32_t node, int32_t si, std::string& error) {
       tcp_set_state(w, node, si, TcpState::FinWait1, "close() in SYN-RECEIVED (RFC 9293 §3.10.4)");
       break;
     case TcpState::Established:
-      s.fin_pending = true;
-      tcp_set_state(w, node, si, TcpState::FinWait1, "close(): CLOSE (RFC 9293 §3.10.4)");
-      break;
     case TcpState::CloseWait:
-      s.fin_pending = true;
-      tcp_set_state(w, node, si, TcpState::LastAck, "close(): CLOSE (RFC 9293 §3.10.4)");
+      queue_fin(w, node, si, "close()");
       break;
     case TcpState::FinWait2:
       // After shutdown(), close() orphans the socket: Linux limits FIN-WAIT-2 then.
