@@ -227,3 +227,42 @@ nth = 1
     CHECK(sim.line_starting("server", "s2 (server.1): received 3000 bytes") == "");  // read in parts
   }
 }
+
+// RFC 9293 §3.10.7 finds a segment's connection by all four numbers of its 4-tuple: a
+// host with two addresses can hold two connections that differ only in its own address.
+TEST_SUITE("demultiplexing") {
+  TEST_CASE("a SYN to the host's other address from the same remote port is a new connection") {
+    Sim sim = Sim::text(R"(
+title = "two addresses"
+duration = "5s"
+[[node]]
+name = "dut"
+type = "router"
+ifaces = { eth0 = "10.0.0.1/24", eth1 = "10.0.1.1/24" }
+[[node]]
+name = "peer"
+type = "host"
+ifaces = { eth0 = "10.0.0.2/24" }
+gateway = "10.0.0.1"
+[[link]]
+a = "dut:eth0"
+b = "peer"
+delay = "1ms"
+)");
+    sim.cmd("dut", "tcp listen 80 --as srv");
+    sim.cmd("peer", "tcp connect 10.0.0.1:80 --sport 5000 --as c");
+    sim.run_until(100 * kMs);
+    // The same remote endpoint 10.0.0.2:5000, now to 10.0.1.1:80 (crafted: a socket could
+    // not bind 5000 twice).
+    sim.cmd("peer", "hping3 -S -p 80 -s 5000 -c 1 10.0.1.1");
+    sim.run_until(2 * kSec);
+    const auto answers = sim.tx("dut", [](const Packet& k) {
+      return k.p.tcp && k.p.ip && k.p.ip->src == ip(10, 0, 1, 1);
+    });
+    REQUIRE_FALSE(answers.empty());
+    CHECK(answers[0].p.tcp->flags == (wire::tcpflag::SYN | wire::tcpflag::ACK));  // not a challenge ACK
+    CHECK(sim.line_starting("peer", "len=46 ip=10.0.1.1") != "");
+    const Node& dut = sim.world.nodes()[size_t(sim.index("dut"))];
+    CHECK(dut.tcp[1].state == TcpState::Established);  // the first connection is untouched
+  }
+}

@@ -28,7 +28,7 @@ void corrupt(wire::Bytes& frame, const wire::ParsedFrame& p) {
 // keeps its absolute numbers.
 void relative_tcp_numbers(const Node& n, const wire::ParsedFrame& p, PacketFields& f) {
   if (!p.ip || !p.tcp) return;
-  const auto it = n.tcp_conns.find(Node::tcp_conn_key(p.ip->dst, p.tcp->dport, p.tcp->sport));
+  const auto it = n.tcp_conns.find(Node::tcp_conn_key(p.ip->dst, p.tcp->dport, p.ip->src, p.tcp->sport));
   if (it == n.tcp_conns.end()) return;
   const TcpSocket& s = n.tcp[static_cast<size_t>(it->second)];
   if (f.tcp_seq) f.tcp_seq = p.tcp->seq - s.iss.v;

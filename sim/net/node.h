@@ -3,6 +3,7 @@
 // 2): a node never points at another node, a link or a socket.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <optional>
 #include <string>
@@ -136,6 +137,20 @@ struct Program {
   ProgramState state;
 };
 
+// A connection's 4-tuple (a host with several addresses may hold two connections that
+// differ only in the local address).
+struct TcpConnKey {
+  uint32_t remote = 0, local = 0;
+  uint16_t remote_port = 0, local_port = 0;
+  bool operator==(const TcpConnKey&) const = default;
+  struct Hash {
+    size_t operator()(const TcpConnKey& k) const {
+      const uint64_t a = (uint64_t(k.remote) << 32) | (uint64_t(k.remote_port) << 16) | k.local_port;
+      return std::hash<uint64_t>{}(a ^ (uint64_t(k.local) * 0x9e3779b97f4a7c15ULL));
+    }
+  };
+};
+
 struct Node {
   std::string name;
   NodeType type = NodeType::Host;
@@ -147,9 +162,9 @@ struct Node {
   std::vector<MacEntry> mac_table;
   std::vector<UdpSocket> udp;
   std::vector<TcpSocket> tcp;      // never shrinks: an index names a socket for its lifetime
-  // Demultiplexing (RFC 9293 §3.10.7): connections by (remote addr, remote port, local
-  // port) packed by tcp_conn_key, listeners by local port. Values index `tcp`.
-  std::unordered_map<uint64_t, int32_t> tcp_conns;
+  // Demultiplexing (RFC 9293 §3.10.7): connections by their 4-tuple, listeners by local
+  // port (they listen on every address). Values index `tcp`.
+  std::unordered_map<TcpConnKey, int32_t, TcpConnKey::Hash> tcp_conns;
   std::unordered_map<uint16_t, int32_t> tcp_listeners;
   std::vector<Program> programs;
   uint16_t next_ip_id = 1;
@@ -157,8 +172,8 @@ struct Node {
   int32_t next_program_id = 1;
 
   // The key of Node::tcp_conns.
-  static uint64_t tcp_conn_key(Ipv4 remote, uint16_t remote_port, uint16_t local_port) {
-    return (uint64_t(remote.v) << 32) | (uint64_t(remote_port) << 16) | local_port;
+  static TcpConnKey tcp_conn_key(Ipv4 remote, uint16_t remote_port, Ipv4 local, uint16_t local_port) {
+    return TcpConnKey{remote.v, local.v, remote_port, local_port};
   }
   bool is_switch() const { return type == NodeType::Switch; }
   bool forwards() const { return type == NodeType::Router; }

@@ -609,7 +609,7 @@ void tcp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::B
 
   Node& n = w.node(node);
   int32_t si = -1;
-  if (auto it = n.tcp_conns.find(Node::tcp_conn_key(ip.src, h->sport, h->dport)); it != n.tcp_conns.end())
+  if (auto it = n.tcp_conns.find(Node::tcp_conn_key(ip.src, h->sport, ip.dst, h->dport)); it != n.tcp_conns.end())
     si = it->second;
   if (si >= 0) {
     TcpSocket& s = n.tcp[static_cast<size_t>(si)];

@@ -18,14 +18,14 @@ void demux_add(Node& n, int32_t si) {
   if (s.state == TcpState::Listen)
     n.tcp_listeners[s.local_port] = si;
   else
-    n.tcp_conns[Node::tcp_conn_key(s.remote_addr, s.remote_port, s.local_port)] = si;
+    n.tcp_conns[Node::tcp_conn_key(s.remote_addr, s.remote_port, s.local_addr, s.local_port)] = si;
 }
 
 void demux_remove(Node& n, int32_t si) {
   const TcpSocket& s = n.tcp[static_cast<size_t>(si)];
   if (auto it = n.tcp_listeners.find(s.local_port); it != n.tcp_listeners.end() && it->second == si)
     n.tcp_listeners.erase(it);
-  const uint64_t key = Node::tcp_conn_key(s.remote_addr, s.remote_port, s.local_port);
+  const TcpConnKey key = Node::tcp_conn_key(s.remote_addr, s.remote_port, s.local_addr, s.local_port);
   if (auto it = n.tcp_conns.find(key); it != n.tcp_conns.end() && it->second == si) n.tcp_conns.erase(it);
 }
 
