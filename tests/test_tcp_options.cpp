@@ -19,22 +19,7 @@ namespace tf = wire::tcpflag;
 // a = 10.0.0.1, b = 10.0.0.2, 10 ms each way; b listens on 80 and a is connected to it
 // (the connection is "c" on a and "srv.1" on b) once the returned Sim has run to 100 ms.
 Sim connected_pair() {
-  Sim sim = Sim::text(R"(
-title = "options"
-duration = "10s"
-[[node]]
-name = "a"
-type = "host"
-ifaces = { eth0 = "10.0.0.1/24" }
-[[node]]
-name = "b"
-type = "host"
-ifaces = { eth0 = "10.0.0.2/24" }
-[[link]]
-a = "a"
-b = "b"
-delay = "10ms"
-)");
+  Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "10ms"));
   sim.cmd("b", "tcp listen 80 --as srv");
   sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
   sim.run_until(100 * kMs);
@@ -122,22 +107,7 @@ TEST_SUITE("tcp setsockopt") {
   // (RFC 9293 §3.8.6.2.2), so a smaller buffer later would not show at once. The
   // accepted connection inherits the listener's options, as in Linux.
   TEST_CASE("SO_RCVBUF on the listener bounds the window its connections advertise, down to zero") {
-    Sim sim = Sim::text(R"(
-title = "rcvbuf"
-duration = "10s"
-[[node]]
-name = "a"
-type = "host"
-ifaces = { eth0 = "10.0.0.1/24" }
-[[node]]
-name = "b"
-type = "host"
-ifaces = { eth0 = "10.0.0.2/24" }
-[[link]]
-a = "a"
-b = "b"
-delay = "1ms"
-)");
+    Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "1ms"));
     sim.cmd("b", "tcp listen 80 --as srv --read manual");
     sim.cmd("b", "tcp setsockopt srv rcvbuf 3000");
     sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
@@ -155,27 +125,12 @@ delay = "1ms"
 // through an RTO's go-back-N (so its late ACK still counts), and a FIN that arrives
 // ahead of missing data is held and draws an immediate duplicate ACK (RFC 5681 §4.2).
 TEST_SUITE("FIN under loss") {
-  constexpr std::string_view kFinPair = R"(
-title = "fin under loss"
-duration = "3s"
-[[node]]
-name = "client"
-type = "host"
-ifaces = { eth0 = "192.168.1.10/24" }
-[[node]]
-name = "server"
-type = "host"
-ifaces = { eth0 = "192.168.1.20/24" }
-[[link]]
-a = "client"
-b = "server"
-delay = "10ms"
-)";
+  const std::string kFinPair = two_hosts("client", "192.168.1.10/24", "server", "192.168.1.20/24", "10ms");
 
   TEST_CASE("an RTO rewinds the sending point but not the FIN: its late ACK moves FIN-WAIT-1 on") {
     // The server's ACKs of the data are lost and the one of the FIN comes 500 ms late,
     // after the client's RTO has resent the first segment.
-    Sim sim = Sim::text(std::string(kFinPair) + R"(
+    Sim sim = Sim::text(kFinPair + R"(
 [[fault]]
 match = "tcp.srcport == 2000 && tcp.ack > 1 && tcp.ack < 3002"
 node = "server"
@@ -202,7 +157,7 @@ every = true
   }
 
   TEST_CASE("a FIN ahead of missing data is held and answered with a duplicate ACK at once") {
-    Sim sim = Sim::text(std::string(kFinPair) + R"(
+    Sim sim = Sim::text(kFinPair + R"(
 [[fault]]
 match = "tcp.len == 80"
 node = "client"

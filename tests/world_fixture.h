@@ -79,6 +79,20 @@ inline Scenario scenario_from_file(std::string_view file, const std::vector<std:
   return require_loaded(load_scenario_file(scenario_path(file), overrides));
 }
 
+// The smallest TCP/IP network: two hosts on one cable, `a` and `b`, at the given
+// addresses (interface form, "10.0.0.1/24"), with a one-way delay. `extra` is appended
+// (faults, [tcp] settings, more steps).
+inline std::string two_hosts(std::string_view a, std::string_view a_addr, std::string_view b,
+                             std::string_view b_addr, std::string_view delay, std::string_view extra = "") {
+  std::string t = "title = \"two hosts\"\nduration = \"10s\"\n";
+  for (const auto& [name, addr] : {std::pair{a, a_addr}, std::pair{b, b_addr}})
+    t += "[[node]]\nname = \"" + std::string(name) + "\"\ntype = \"host\"\nifaces = { eth0 = \"" +
+         std::string(addr) + "\" }\n";
+  t += "[[link]]\na = \"" + std::string(a) + "\"\nb = \"" + std::string(b) + "\"\ndelay = \"" +
+       std::string(delay) + "\"\n";
+  return t + std::string(extra);
+}
+
 inline bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // One tx / rx / drop as the user sees it in the trace, with its frame taken apart.
