@@ -32,7 +32,6 @@ World World::from_scenario(const Scenario& s) {
   w.rng_ = Rng(s.seed);
   w.seed_ = s.seed;
   w.title_ = s.title;
-  w.profile_ = s.tcp.profile;
   w.tcp_config_ = resolve_tcp_config(s.tcp);
   for (size_t ni = 0; ni < s.nodes.size(); ++ni) {
     const NodeSpec& spec = s.nodes[ni];
@@ -188,7 +187,7 @@ TraceContext World::trace_context() const {
   }
   c.title = title_;
   c.seed = seed_;
-  c.profile = profile_;
+  c.profile = tcp_config_.profile;
   return c;
 }
 

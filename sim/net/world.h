@@ -103,7 +103,6 @@ class World {
   std::vector<TraceEvent> trace_;
   std::string title_;
   uint64_t seed_ = 1;
-  std::string profile_ = "linux";
   TcpConfig tcp_config_;
 };
 

@@ -62,13 +62,13 @@ void RttEstimator::sample(Time r, const TcpConfig& c) {
   backoff = 0;
 }
 
-Time RttEstimator::rto(const TcpConfig& c) const {
-  // (5.5): double per expiry; (2.5): never above max_rto. Doubling stops once the cap is
-  // reached, so a long run of expiries cannot overflow.
-  Time r = std::min(base_rto, c.max_rto);
-  for (int i = 0; i < backoff && r < c.max_rto; ++i) r = r > c.max_rto / 2 ? c.max_rto : 2 * r;
+Time backed_off(Time base, int n, Time cap) {
+  Time r = std::min(base, cap);
+  for (int i = 0; i < n && r < cap; ++i) r = r > cap / 2 ? cap : 2 * r;
   return r;
 }
+
+Time RttEstimator::rto(const TcpConfig& c) const { return backed_off(base_rto, backoff, c.max_rto); }
 
 void RttEstimator::fallback_after_handshake(const TcpConfig& c) {
   // (5.7): the SYN (or SYN-ACK) timer expired and, by Karn's rule (§3), no sample could be

@@ -9,6 +9,11 @@
 
 namespace tcplab {
 
+// `base` doubled `n` times, never above `cap` (RFC 6298 (5.5) and (2.5)); doubling stops
+// at the cap, so a long run of expiries cannot overflow. Also the persist timer's
+// backoff (RFC 9293 §3.8.6.1, SHLD-30).
+Time backed_off(Time base, int n, Time cap);
+
 struct RttEstimator {
   bool has_sample = false;
   Time srtt = 0;

@@ -97,10 +97,8 @@ void persist_fires(World& w, int32_t node, int32_t si) {
   TcpSocket& t = sock(w, node, si);
   t.persist_backoff++;
   // SHLD-30: back off exponentially, bounded like the RTO.
-  Time next = t.rtt.rto(w.tcp_config());
-  for (int i = 0; i < t.persist_backoff && next < w.tcp_config().max_rto; ++i) next *= 2;
-  if (next > w.tcp_config().max_rto) next = w.tcp_config().max_rto;
-  timer_set(w, node, si, TcpTimerKind::Persist, w.now() + next);
+  const Time max = w.tcp_config().max_rto;
+  timer_set(w, node, si, TcpTimerKind::Persist, w.now() + backed_off(t.rtt.rto(w.tcp_config()), t.persist_backoff, max));
 }
 
 }  // namespace
