@@ -16,6 +16,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libtomlplusplus-dev doctest-dev
   libimgui-dev libglfw3-dev python3-glad libstb-dev libfontconfig-dev
+  fonts-dejavu-core fonts-noto-cjk libgl1-mesa-dri libglx-mesa0
   libpcap-dev
   tshark xvfb xauth
   libbenchmark-dev

@@ -366,10 +366,24 @@ TEST_SUITE("cli: top level") {
     CHECK(p.out.empty());
   }
 
-  TEST_CASE("bare tcplab exits 0 and says the GUI is not built yet") {
+  TEST_CASE("bare tcplab without a display says so and points to tcplab run") {
+    // No X or Wayland display: the GUI cannot open, and the message says what to do.
+    const std::string display = std::getenv("DISPLAY") ? std::getenv("DISPLAY") : "";
+    const std::string wayland = std::getenv("WAYLAND_DISPLAY") ? std::getenv("WAYLAND_DISPLAY") : "";
+    ::unsetenv("DISPLAY");
+    ::unsetenv("WAYLAND_DISPLAY");
     const Proc p = tcplab_run({});
-    CHECK(p.code == 0);
-    CHECK(contains(p.out + p.err, "GUI is not built yet"));
+    if (!display.empty()) ::setenv("DISPLAY", display.c_str(), 1);
+    if (!wayland.empty()) ::setenv("WAYLAND_DISPLAY", wayland.c_str(), 1);
+    CHECK(p.code == 1);
+    CHECK(contains(p.err, "no display"));
+    CHECK(contains(p.err, "tcplab run handshake"));
+  }
+  TEST_CASE("a GUI option that does not exist is refused before any window opens") {
+    const Proc p = tcplab_run({"handshake", "--presnt"});
+    CHECK(p.code == 2);
+    CHECK(contains(p.err, "unknown option '--presnt'"));
+    CHECK(contains(p.err, "did you mean '--present'"));
   }
 }
 

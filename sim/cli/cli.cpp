@@ -1,6 +1,7 @@
 // tcplab's headless command line: run a scenario and print its trace, check scenario
 // files, list the built-in scenarios. See DESIGN.md "Command line" for the contract.
 #include "sim/cli/cli.h"
+#include "sim/cli/gui_options.h"
 #include "sim/core/edit_distance.h"
 
 #include <sys/resource.h>
@@ -286,6 +287,7 @@ usage:
   tcplab check FILE...           validate scenario files (errors as FILE:LINE:COL: message)
   tcplab list                    built-in scenarios with their titles
   tcplab --help | --version
+  (the GUI's own options: see below)
 
 exit codes: 0 success, 1 runtime failure, 2 bad input
 )";
@@ -295,7 +297,7 @@ std::optional<int> cli_main(const std::vector<std::string>& args, std::ostream& 
   if (args.empty()) return std::nullopt;
   const std::string& cmd = args[0];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-    out << usage_text();
+    out << usage_text() << "\n" << gui_usage_text();
     return 0;
   }
   if (cmd == "--version") {
@@ -309,6 +311,7 @@ std::optional<int> cli_main(const std::vector<std::string>& args, std::ostream& 
     err << "tcplab live: live mode (real sockets through the Linux kernel) is not built yet\n";
     return 1;
   }
+  if (is_gui_option(cmd)) return std::nullopt;  // `tcplab --present …`: the GUI parses it
   if (cmd.size() > 1 && cmd[0] == '-') {
     err << "tcplab: unknown option '" << cmd << "'" << did_you_mean(cmd, {"--help", "--version"})
         << "\nTry 'tcplab --help'.\n";

@@ -62,6 +62,14 @@ class EventQueue {
   }
   size_t size_including_cancelled() const { return heap_.size(); }
 
+  // Visits every live (not cancelled) entry, in no particular order: for views that show
+  // what is pending, such as frames in flight.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Entry& e : heap_)
+      if (cancelled_.empty() || !cancelled_.count(e.id)) f(e);
+  }
+
  private:
   // std::push_heap builds a max-heap; "later" puts the earliest (time, id) on top.
   static bool later(const Entry& a, const Entry& b) {

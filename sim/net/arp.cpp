@@ -43,7 +43,7 @@ void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::B
   if (origin)
     send_with_faults(w, node, iface, std::move(frame), retx);
   else
-    link_send(w, node, iface, std::move(frame));
+    forward_with_faults(w, node, iface, std::move(frame));
 }
 
 namespace {

@@ -2,7 +2,9 @@
 // data). A rule is checked once per packet, where the packet is born: at the node that
 // originates it, as it goes onto its first link (a router's forwarded copy is not checked
 // again, so `nth = 1` means "the first such packet", not "its first hop"). The first rule
-// that fires decides the packet's fate.
+// that fires decides the packet's fate. A rule that names a node (`node = "sw1"`) also
+// sees the frames that node forwards: that is how a click on a packet on its second hop
+// drops it there (the GUI's interventions, sim/session).
 #include "sim/net/layers.h"
 #include "sim/scenario/packet_fields.h"
 #include "sim/wire/frame.h"
@@ -37,37 +39,53 @@ void relative_tcp_numbers(const Node& n, const wire::ParsedFrame& p, PacketField
 
 }  // namespace
 
-void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx) {
+namespace {
+
+// Applies the first rule that fires. `forwarded`: a frame a switch or router passes on,
+// which only rules naming that node (`node = "…"`) look at; `id` keeps a switch's frame id.
+void apply_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx, bool forwarded,
+                  uint64_t id) {
   auto& faults = w.faults();
   if (!faults.empty()) {
     const wire::ParsedFrame parsed = wire::parse_frame(frame);
     PacketFields fields = packet_fields(parsed, frame.size());
-    relative_tcp_numbers(w.node(node), parsed, fields);
+    if (!forwarded) relative_tcp_numbers(w.node(node), parsed, fields);
     for (FaultState& f : faults) {
       if (f.spec.node >= 0 && f.spec.node != node) continue;
+      if (forwarded && f.spec.node < 0) continue;
       if (!matches(f.spec.match, fields)) continue;
       f.matched++;
       if (!f.spec.every && f.matched != f.spec.nth) continue;
       f.applied++;
       switch (f.spec.action) {
         case FaultAction::Drop:
-          link_send(w, node, iface, std::move(frame), /*fault_drop=*/true, 0, retx);
+          link_send(w, node, iface, std::move(frame), /*fault_drop=*/true, id, retx);
           return;
         case FaultAction::Delay:
           w.schedule(w.now() + f.spec.delay, EvDelayedSend{node, iface, std::move(frame), retx});
           return;
         case FaultAction::Duplicate:
-          link_send(w, node, iface, frame, false, 0, retx);
-          link_send(w, node, iface, std::move(frame), false, 0, retx);
+          link_send(w, node, iface, frame, false, id, retx);
+          link_send(w, node, iface, std::move(frame), false, id, retx);
           return;
         case FaultAction::Corrupt:
           corrupt(frame, parsed);
-          link_send(w, node, iface, std::move(frame), false, 0, retx);
+          link_send(w, node, iface, std::move(frame), false, id, retx);
           return;
       }
     }
   }
-  link_send(w, node, iface, std::move(frame), false, 0, retx);
+  link_send(w, node, iface, std::move(frame), false, id, retx);
+}
+
+}  // namespace
+
+void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx) {
+  apply_faults(w, node, iface, std::move(frame), retx, /*forwarded=*/false, 0);
+}
+
+void forward_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, uint64_t id) {
+  apply_faults(w, node, iface, std::move(frame), /*retx=*/false, /*forwarded=*/true, id);
 }
 
 }  // namespace tcplab

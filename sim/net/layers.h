@@ -21,6 +21,9 @@ void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wir
 
 // faults.cpp: a frame a node originated is about to go on a link: apply [[fault]] rules.
 void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx = false);
+// A frame a switch or router forwards: only rules that name this node apply (`id`: the
+// switch keeps the frame's id; 0 for a router's new frame).
+void forward_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, uint64_t id = 0);
 
 // routing.cpp: longest-prefix match (RFC 1812 §5.2.4.3), whatever the table's order.
 struct RouteChoice {

@@ -35,7 +35,7 @@ void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wir
   for (size_t p = 0; p < sw.ifaces.size(); ++p) {
     const int32_t pi = static_cast<int32_t>(p);
     if (pi == port || (out >= 0 && pi != out)) continue;
-    link_send(w, node, pi, frame, false, id);
+    forward_with_faults(w, node, pi, frame, id);
   }
 }
 

@@ -1,6 +1,8 @@
 // Building a world from a scenario, and the event loop (see world.h).
 #include "sim/net/world.h"
 
+#include <algorithm>
+
 #include <cassert>
 
 #include "sim/net/layers.h"
@@ -96,9 +98,36 @@ bool World::step() {
   if (!e) return false;
   assert(e->at >= now_ && "an event was scheduled in the past");
   now_ = e->at;
+  last_event_time_ = e->at;
   ++events_executed_;
   dispatch(e->payload);
   return true;
+}
+
+std::vector<InFlightFrame> World::in_flight() const {
+  std::vector<InFlightFrame> out;
+  queue_.for_each([&](const auto& entry) {
+    if (const auto* a = std::get_if<EvFrameArrives>(&entry.payload)) {
+      const Link& l = links_[static_cast<size_t>(a->link)];
+      Time wire_time = l.delay;
+      if (l.rate_bps && *l.rate_bps > 0)
+        wire_time += Time(a->frame.frame.size() * 8 * uint64_t(kSec) / *l.rate_bps);
+      InFlightFrame f;
+      f.id = a->frame.id;
+      f.link = a->link;
+      f.side = a->side;
+      f.arrives = entry.at;
+      f.sent = std::max<Time>(0, entry.at - wire_time);
+      f.lost = a->lost;
+      f.retx = a->frame.retx;
+      f.frame = &a->frame.frame;
+      out.push_back(f);
+    }
+  });
+  std::sort(out.begin(), out.end(), [](const InFlightFrame& x, const InFlightFrame& y) {
+    return x.arrives != y.arrives ? x.arrives < y.arrives : x.id < y.id;
+  });
+  return out;
 }
 
 void World::run_until(Time t) {

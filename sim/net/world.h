@@ -41,6 +41,18 @@ struct EvTcpTimer { int32_t node; int32_t sock; TcpTimerKind kind; };  // sock: 
 using Event = std::variant<EvFrameArrives, EvLinkFree, EvRunStep, EvArpRetry, EvProgramTimer,
                            EvLocalDeliver, EvDelayedSend, EvTcpTimer>;
 
+// A frame on a wire at the current time, for the topology view: it left `ends[side]` at
+// `sent` (start of serialisation) and its last bit arrives at `arrives`.
+struct InFlightFrame {
+  uint64_t id = 0;
+  int32_t link = -1;
+  uint8_t side = 0;
+  Time sent = 0, arrives = 0;
+  bool lost = false;  // it will not arrive: link loss or a fault drop (a drop event then)
+  bool retx = false;
+  const wire::Bytes* frame = nullptr;  // valid until the world next changes
+};
+
 struct FaultState {
   FaultSpec spec;
   uint32_t matched = 0;
@@ -68,6 +80,12 @@ class World {
   TraceContext trace_context() const;
 
   uint64_t events_executed() const { return events_executed_; }
+  // When the most recent event ran (0 before any): the GUI records a command typed at that
+  // very time 1 ns later, so that on replay it still runs after what the student saw.
+  Time last_event_time() const { return last_event_time_; }
+  // Frames on the wires now, in (arrival, id) order.
+  std::vector<InFlightFrame> in_flight() const;
+  const std::vector<StepSpec>& steps() const { return steps_; }
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<Link>& links() const { return links_; }
   int32_t node_index(std::string_view name) const;
@@ -100,6 +118,7 @@ class World {
   std::vector<FaultState> faults_;
   uint64_t last_frame_id_ = 0;
   uint64_t events_executed_ = 0;
+  Time last_event_time_ = 0;
   std::vector<TraceEvent> trace_;
   std::string title_;
   uint64_t seed_ = 1;

@@ -50,7 +50,9 @@ constexpr std::array kFields = {
     FieldInfo{"tcp.flags.urg", Kind::Flag},  FieldInfo{"tcp.seq", Kind::Number, kU32},
     FieldInfo{"tcp.ack", Kind::Number, kU32}, FieldInfo{"tcp.len", Kind::Number, kU32},
     FieldInfo{"icmp.type", Kind::Number, kU8}, FieldInfo{"icmp.code", Kind::Number, kU8},
-    FieldInfo{"frame.len", Kind::Number, kU32},
+    FieldInfo{"frame.len", Kind::Number, kU32}, FieldInfo{"ip.id", Kind::Number, kU16},
+    FieldInfo{"arp.opcode", Kind::Number, kU16}, FieldInfo{"arp.src.proto_ipv4", Kind::Address},
+    FieldInfo{"arp.dst.proto_ipv4", Kind::Address},
 };
 
 const FieldInfo* find_field(std::string_view name) {
@@ -85,6 +87,10 @@ Values values_of(std::string_view f, const PacketFields& p) {
   else if (f == "ip.addr") add_opt(out, ip(p.ip_src)), add_opt(out, ip(p.ip_dst));
   else if (f == "ip.ttl") add_opt(out, p.ip_ttl);
   else if (f == "ip.proto") add_opt(out, p.ip_proto);
+  else if (f == "ip.id") add_opt(out, p.ip_id);
+  else if (f == "arp.opcode") add_opt(out, p.arp_opcode);
+  else if (f == "arp.src.proto_ipv4") add_opt(out, ip(p.arp_spa));
+  else if (f == "arp.dst.proto_ipv4") add_opt(out, ip(p.arp_tpa));
   else if (f == "udp.srcport") add_opt(out, p.udp_sport);
   else if (f == "udp.dstport") add_opt(out, p.udp_dport);
   else if (f == "udp.port") add_opt(out, p.udp_sport), add_opt(out, p.udp_dport);

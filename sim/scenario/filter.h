@@ -1,8 +1,9 @@
 // The fault filter: a subset of Wireshark's display-filter language (DESIGN.md
 // "[[fault]]"), parsed once into a plain expression tree and evaluated against the
-// fields of a packet. Fields: ip.src ip.dst ip.addr ip.ttl ip.proto udp.port udp.srcport
+// fields of a packet. Fields: ip.src ip.dst ip.addr ip.ttl ip.proto ip.id udp.port udp.srcport
 // udp.dstport udp.length tcp.port tcp.srcport tcp.dstport tcp.flags.syn|ack|fin|rst|push
-// tcp.seq tcp.ack tcp.len icmp.type icmp.code frame.len, and bare protocol names
+// tcp.seq tcp.ack tcp.len icmp.type icmp.code arp.opcode arp.src.proto_ipv4
+// arp.dst.proto_ipv4 frame.len, and bare protocol names
 // (arp ip icmp udp tcp). Operators: == != < > <= >= && || ! and/or/not, parentheses.
 #pragma once
 #include <cstdint>
@@ -23,6 +24,9 @@ struct PacketFields {
   bool is_arp = false;
   std::optional<Ipv4> ip_src, ip_dst;
   std::optional<uint8_t> ip_ttl, ip_proto;
+  std::optional<uint16_t> ip_id;  // identification: kept by routers, so it names a packet end to end
+  std::optional<uint16_t> arp_opcode;
+  std::optional<Ipv4> arp_spa, arp_tpa;
   std::optional<uint16_t> udp_sport, udp_dport, udp_length;
   std::optional<uint16_t> tcp_sport, tcp_dport;
   std::optional<uint8_t> tcp_flags;  // wire::tcpflag bits

@@ -7,11 +7,17 @@ PacketFields packet_fields(const wire::ParsedFrame& f, size_t frame_len) {
   PacketFields p;
   p.frame_len = uint32_t(frame_len);
   p.is_arp = f.arp.has_value();
+  if (f.arp) {
+    p.arp_opcode = f.arp->op;
+    p.arp_spa = f.arp->spa;
+    p.arp_tpa = f.arp->tpa;
+  }
   if (f.ip) {
     p.ip_src = f.ip->src;
     p.ip_dst = f.ip->dst;
     p.ip_ttl = f.ip->ttl;
     p.ip_proto = f.ip->protocol;
+    p.ip_id = f.ip->id;
   }
   if (f.udp) {
     p.udp_sport = f.udp->sport;

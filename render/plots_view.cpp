@@ -1,0 +1,20 @@
+// Plots view (issue 4 "Views"). Placeholder until the view lands.
+#include <imgui.h>
+
+#include "render/ui.h"
+
+namespace tcplab::ui {
+
+void draw_plots(const Session& s, UiState& ui, Intents& out) {
+  (void)s;
+  (void)ui;
+  (void)out;
+  if (!ImGui::Begin(window_title("Plots", "plots").c_str())) {
+    ImGui::End();
+    return;
+  }
+  ImGui::TextUnformatted("(not drawn yet)");
+  ImGui::End();
+}
+
+}  // namespace tcplab::ui

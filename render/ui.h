@@ -1,0 +1,149 @@
+// The GUI's shared vocabulary (issue 4 "Shape"): what every view reads (the Session, the
+// model, read-only), the small view state it may keep (UiState), and the intents it returns
+// (Intent) that the app applies between frames. One file per view implements one of the
+// draw_* functions below; none of them changes the Session directly.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/session/session.h"
+#include "sim/view/ui_strings.h"
+
+struct ImVec2;
+
+namespace tcplab::ui {
+
+// ---- what a view asks for --------------------------------------------------------------
+struct Intent {
+  enum class Kind : uint8_t {
+    TogglePlay, Play, Pause,
+    SetSpeed,          // speed
+    StepForward,       // unit
+    StepBack,          // unit
+    Seek,              // t
+    Restart,
+    SelectPacket,      // packet, link (the tx event's link), t (seek there when t >= 0)
+    SelectConnection,  // node, sock ("s2")
+    SelectNode,        // node
+    Intervene,         // packet, link, action, t = delay for Delay
+    RunCommand,        // node, text
+    ClearInterventions,
+    OpenScenario,      // text = path or built-in name
+    SaveAs,            // text = path
+    ExportPcap,        // text = path
+    ExportLadderSvg,   // text = path
+    Screenshot,        // text = path
+    TogglePresent,
+    SetLang,           // lang
+    SetUiScale,        // speed = scale
+    Quit,
+  };
+  Intent() = default;
+  explicit Intent(Kind k) : kind(k) {}
+  // Chainable setters: Intent(Intent::Kind::Seek).with_t(t).
+  Intent& with_t(Time v) { t = v; return *this; }
+  Intent& with_unit(StepUnit u) { unit = u; return *this; }
+  Intent& with_packet(uint64_t id, int32_t l) { packet = id; link = l; return *this; }
+  Intent& with_node(int32_t n) { node = n; return *this; }
+  Intent& with_sock(std::string v) { sock = std::move(v); return *this; }
+  Intent& with_action(FaultAction a) { action = a; return *this; }
+  Intent& with_text(std::string v) { text = std::move(v); return *this; }
+  Intent& with_speed(double v) { speed = v; return *this; }
+  Intent& with_lang(Lang l) { lang = l; return *this; }
+
+  Kind kind = Kind::Pause;
+  StepUnit unit = StepUnit::Event;
+  Time t = -1;
+  double speed = 0;
+  uint64_t packet = 0;
+  int32_t link = -1;
+  int32_t node = -1;
+  std::string sock;
+  FaultAction action = FaultAction::Drop;
+  std::string text;
+  Lang lang = Lang::En;
+};
+using Intents = std::vector<Intent>;
+
+// ---- what is selected (shared by every view; changed only through intents) --------------
+struct Selection {
+  uint64_t packet = 0;      // trace packet id; 0 = none
+  int32_t packet_link = -1; // the link of the hop that was clicked
+  int32_t node = -1;        // the node whose tables / console are shown
+  int32_t conn_node = -1;   // one side of the selected TCP connection: node index …
+  std::string conn_sock;    // … and socket id ("s2")
+};
+
+// ---- per-view state (each view owns its struct; the app owns them all) ------------------
+struct TopologyState {
+  std::map<std::string, std::pair<float, float>> pos;  // node name -> position in [0,1]²
+  bool layout_dirty = false;  // the app saves it (beside the scenario or in ~/.config)
+  std::string dragging;
+};
+struct LadderState {
+  float zoom = 1.0f;          // pixels per simulated ms, times the UI scale
+  bool follow = true;         // keep the cursor in view
+  bool all_between_nodes = false;  // all traffic between the connection's two nodes
+};
+struct InspectorState {
+  int hovered_field = -1;     // index into the dissection, for the hex highlight
+};
+struct ConsoleState {
+  std::map<int32_t, std::string> input;                 // per node
+  std::map<int32_t, std::vector<std::string>> history;  // per node, oldest first
+  std::map<int32_t, int> history_pos;
+  std::string error;          // the last refused command, shown under the input
+  bool scroll_to_bottom = true;
+};
+struct PlotsState {
+  bool show_cwnd = true, show_ssthresh = true, show_flight = true, show_rto = true;
+};
+
+struct Windows {  // which panels are open
+  bool topology = true, ladder = true, state = true, inspector = true, tables = true,
+       console = true, timeline = true, lesson = true, plots = true, legend = true;
+};
+
+struct UiState {
+  Lang lang = Lang::En;
+  bool present = false;        // presentation mode: big, high contrast, secondary panels hidden
+  float scale = 1.0f;          // UI scale (fonts, lines, packets); presentation multiplies it
+  bool playing = false;
+  double speed = 0.02;         // simulated seconds per wall second (0.001 … 100)
+  Selection sel;
+  Windows win;
+  TopologyState topology;
+  LadderState ladder;
+  InspectorState inspector;
+  ConsoleState console;
+  PlotsState plots;
+  std::string status;          // one line for the status bar (errors of applied intents)
+  double wall_time = 0;        // seconds since start, for animations (fading transitions)
+};
+
+// ---- the views (one file each) ----------------------------------------------------------
+void draw_topology(const Session& s, UiState& ui, Intents& out);       // topology_view.cpp
+void draw_ladder(const Session& s, UiState& ui, Intents& out);         // ladder_view.cpp
+void draw_state_diagram(const Session& s, UiState& ui, Intents& out);  // state_view.cpp
+void draw_inspector(const Session& s, UiState& ui, Intents& out);      // inspector_view.cpp
+void draw_tables(const Session& s, UiState& ui, Intents& out);         // tables_view.cpp
+void draw_console(const Session& s, UiState& ui, Intents& out);        // console_view.cpp
+void draw_timeline(const Session& s, UiState& ui, Intents& out);       // timeline_view.cpp
+void draw_lesson(const Session& s, UiState& ui, Intents& out);         // lesson_view.cpp
+void draw_plots(const Session& s, UiState& ui, Intents& out);          // plots_view.cpp
+
+// The UI string in the current language (sim/view/ui_strings.h holds the table). Every
+// literal shown to the user goes through tr(); a test checks each has a translation.
+const char* tr(const char* en);
+void set_language(Lang l);
+Lang language();
+
+// Sizes that follow the UI scale (and presentation mode).
+float px(float v);
+
+// Window names are stable IDs ("###topology") with a translated title in front.
+std::string window_title(const char* en, const char* id);
+
+}  // namespace tcplab::ui

@@ -1,0 +1,128 @@
+// The GUI's command line (gui_options.h).
+#include "sim/cli/gui_options.h"
+
+#include <array>
+#include <charconv>
+
+#include "sim/core/edit_distance.h"
+
+namespace tcplab {
+namespace {
+
+constexpr std::array kFlags = {"--present", "--lang",  "--scale",        "--screenshot", "--at",
+                               "--size",    "--select", "--bench-frames", "--monkey",     "--monkey-seed",
+                               "--script",  "--dump-windows"};
+
+template <class T>
+bool parse_number(const std::string& s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string did_you_mean(const std::string& word) {
+  const char* best = nullptr;
+  size_t best_d = 3;
+  for (const char* f : kFlags) {
+    const size_t d = edit_distance(word, f);
+    if (d < best_d) best_d = d, best = f;
+  }
+  return best ? std::string(" (did you mean '") + best + "'?)" : std::string();
+}
+
+}  // namespace
+
+bool is_gui_option(const std::string& arg) {
+  for (const char* f : kFlags)
+    if (arg == f) return true;
+  return false;
+}
+
+std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args, std::string* error) {
+  GuiOptions o;
+  bool have_scenario = false;
+  auto fail = [&](std::string m) -> std::optional<GuiOptions> {
+    if (error) *error = std::move(m);
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!a.empty() && a[0] == '-') {
+      if (a == "--present") {
+        o.present = true;
+        continue;
+      }
+      if (!is_gui_option(a)) return fail("unknown option '" + a + "'" + did_you_mean(a));
+      if (i + 1 >= args.size()) return fail("option " + a + " needs a value");
+      const std::string& v = args[++i];
+      if (a == "--lang") {
+        if (v != "en" && v != "zh") return fail("--lang: expected en or zh, got '" + v + "'");
+        o.lang = v;
+      } else if (a == "--scale") {
+        try {
+          size_t n = 0;
+          o.scale = std::stof(v, &n);
+          if (n != v.size() || !(o.scale >= 0.5f && o.scale <= 4.0f)) throw 0;
+        } catch (...) {
+          return fail("--scale: expected a number from 0.5 to 4, got '" + v + "'");
+        }
+      } else if (a == "--screenshot") {
+        o.screenshot = v;
+      } else if (a == "--at") {
+        std::string why;
+        auto t = parse_duration(v, &why);
+        if (!t) return fail("--at: " + why);
+        o.at = t;
+      } else if (a == "--size") {
+        const size_t x = v.find('x');
+        int w = 0, h = 0;
+        if (x == std::string::npos || !parse_number(v.substr(0, x), w) || !parse_number(v.substr(x + 1), h) ||
+            w < 320 || h < 240 || w > 8192 || h > 8192)
+          return fail("--size: expected WIDTHxHEIGHT between 320x240 and 8192x8192, got '" + v + "'");
+        o.width = w;
+        o.height = h;
+      } else if (a == "--select") {
+        if (v.rfind("packet:", 0) != 0 && v.rfind("conn:", 0) != 0 && v.rfind("node:", 0) != 0)
+          return fail("--select: expected packet:ID, conn:NODE/SOCK or node:NAME, got '" + v + "'");
+        o.select.push_back(v);
+      } else if (a == "--bench-frames") {
+        if (!parse_number(v, o.bench_frames) || o.bench_frames < 1 || o.bench_frames > 1000000)
+          return fail("--bench-frames: expected a count from 1 to 1000000, got '" + v + "'");
+      } else if (a == "--monkey") {
+        std::string why;
+        auto t = parse_duration(v, &why);
+        if (!t) return fail("--monkey: " + why + " (a wall-clock duration such as 30s)");
+        o.monkey = t;
+      } else if (a == "--monkey-seed") {
+        if (!parse_number(v, o.monkey_seed)) return fail("--monkey-seed: expected a number, got '" + v + "'");
+      } else if (a == "--script") {
+        o.script = v;
+      } else if (a == "--dump-windows") {
+        o.dump_windows = v;
+      }
+      continue;
+    }
+    if (have_scenario) return fail("more than one scenario given ('" + o.scenario + "' and '" + a + "')");
+    o.scenario = a;
+    have_scenario = true;
+  }
+  return o;
+}
+
+std::string gui_usage_text() {
+  return R"(GUI options (tcplab [SCENARIO] [options]):
+      --present             presentation mode (large, high contrast; F11 toggles)
+      --lang en|zh          interface language (English, 简体中文)
+      --scale F             UI scale from 0.5 to 4 (default: from the screen's DPI)
+      --screenshot PNG      render once and save a PNG, then exit (works under Xvfb)
+      --at DUR              the simulated time to show first, e.g. 150ms
+      --size WxH            window size, e.g. 1920x1080
+      --select WHAT         packet:ID, conn:NODE/SOCK or node:NAME (repeatable)
+      --bench-frames N      render N frames, print median and p95 CPU frame time, exit
+      --monkey DUR          random clicks, drags and keys for DUR of wall time, then exit
+      --monkey-seed N       seed of the monkey's choices
+      --script FILE         play scripted input (see README), then exit
+      --dump-windows FILE   write the names of the windows shown, one per line
+)";
+}
+
+}  // namespace tcplab

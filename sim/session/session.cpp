@@ -1,0 +1,369 @@
+// Session: scenario + interventions + a movable cursor (session.h).
+#include "sim/session/session.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/command.h"
+#include "sim/scenario/filter.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/wire/frame.h"
+
+namespace tcplab {
+namespace {
+
+// How far past the scenario's end a forward step may look for the next event before it
+// gives up (a TIME-WAIT of 60 s must still be reachable).
+constexpr Time kStepHorizon = 600 * kSec;
+
+bool is_unit(const TraceEvent& e, StepUnit u) {
+  switch (u) {
+    case StepUnit::Event: return true;
+    case StepUnit::Packet: return e.ev == EvKind::Tx || e.ev == EvKind::Rx || e.ev == EvKind::Drop;
+    case StepUnit::StateChange: return e.ev == EvKind::State;
+  }
+  return false;
+}
+
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int32_t node_owning(const World& w, Ipv4 a) {
+  for (size_t i = 0; i < w.nodes().size(); ++i)
+    for (const Iface& f : w.nodes()[i].ifaces)
+      if (f.addr && f.addr->addr == a) return static_cast<int32_t>(i);
+  return -1;
+}
+
+std::optional<Session> Session::open_text(std::string text, const std::string& name,
+                                          std::vector<std::string>* errors) {
+  LoadResult lr = load_scenario_text(text, name);
+  if (!lr.scenario) {
+    if (errors)
+      for (const LoadError& e : lr.errors) errors->push_back(e.format());
+    return std::nullopt;
+  }
+  Session s;
+  s.text_ = std::move(text);
+  s.base_ = std::move(*lr.scenario);
+  s.rebuild();
+  return s;
+}
+
+std::optional<Session> Session::open_file(const std::string& path, std::vector<std::string>* errors) {
+  LoadResult lr = load_scenario_file(path);
+  if (!lr.scenario) {
+    if (errors)
+      for (const LoadError& e : lr.errors) errors->push_back(e.format());
+    return std::nullopt;
+  }
+  Session s;
+  s.path_ = path;
+  s.text_ = read_file(path);
+  s.base_ = std::move(*lr.scenario);
+  s.rebuild();
+  return s;
+}
+
+Time Session::end() const { return std::max(base_.duration, world_.now()); }
+
+size_t Session::visible() const {
+  const Time t = world_.now();
+  auto it = std::upper_bound(trace_.begin(), trace_.end(), t,
+                             [](Time x, const TraceEvent& e) { return x < e.t; });
+  return static_cast<size_t>(it - trace_.begin());
+}
+
+Scenario Session::with_interventions() const {
+  Scenario s = base_;
+  for (const Intervention& iv : interventions_) {
+    if (iv.kind == Intervention::Kind::Command) {
+      StepSpec st;
+      st.at = iv.at;
+      st.node = iv.node;
+      st.cmd_text = iv.text;
+      auto cmd = parse_command(iv.text);
+      if (!cmd) continue;  // checked when recorded
+      st.cmd = std::move(*cmd);
+      s.steps.push_back(std::move(st));
+    } else {
+      auto filter = parse_filter(iv.text);
+      if (!filter) continue;
+      FaultSpec f;
+      f.match = std::move(*filter);
+      f.action = iv.action;
+      f.nth = iv.nth;
+      f.delay = iv.delay;
+      f.node = iv.node;
+      s.faults.push_back(std::move(f));
+    }
+  }
+  return s;
+}
+
+void Session::rebuild() {
+  const Time cursor = world_.now();
+  world_ = World::from_scenario(with_interventions());
+  ctx_ = world_.trace_context();
+  trace_.clear();
+  recorded_events_ = 0;
+  snapshots_.clear();
+  snapshot_every_ = 512;
+  run_to(0);  // what the scenario does at time 0 (tcp listen …) is part of the start
+  snapshots_.push_back(Snapshot{world_});
+  run_to(cursor);
+}
+
+void Session::record() {
+  std::vector<TraceEvent> ev = world_.take_trace();
+  if (world_.events_executed() <= recorded_events_) return;  // a replay: already recorded
+  recorded_events_ = world_.events_executed();
+  trace_.insert(trace_.end(), std::make_move_iterator(ev.begin()), std::make_move_iterator(ev.end()));
+}
+
+void Session::maybe_snapshot() {
+  if (snapshots_.empty()) return;
+  if (world_.events_executed() < snapshots_.back().world.events_executed() + snapshot_every_) return;
+  snapshots_.push_back(Snapshot{world_});
+  if (snapshots_.size() > snapshot_limit_) {
+    // Thin out: keep time 0 and every other one; take them half as often from now on.
+    std::vector<Snapshot> kept;
+    for (size_t i = 0; i < snapshots_.size(); ++i)
+      if (i % 2 == 0) kept.push_back(std::move(snapshots_[i]));
+    snapshots_ = std::move(kept);
+    snapshot_every_ *= 2;
+  }
+}
+
+bool Session::run_one_event() {
+  if (!world_.step()) return false;
+  record();
+  maybe_snapshot();
+  return true;
+}
+
+void Session::run_to(Time t) {
+  while (true) {
+    auto next = world_.next_event_time();
+    if (!next || *next > t) break;
+    run_one_event();
+  }
+  world_.run_until(t);  // nothing is due any more: only moves the clock
+  record();
+}
+
+void Session::seek(Time t) {
+  if (t < 0) t = 0;
+  if (t >= world_.now()) {
+    run_to(t);
+    return;
+  }
+  // The latest snapshot at or before t (snapshots_[0] is the start, after time-0 events).
+  size_t best = 0;
+  for (size_t i = 0; i < snapshots_.size(); ++i)
+    if (snapshots_[i].world.now() <= t) best = i;
+  world_ = snapshots_[best].world;
+  run_to(t);
+}
+
+std::optional<Time> Session::next_pause(Time from, Time to) const {
+  std::optional<Time> best;
+  for (const StepSpec& st : world_.steps())
+    if (st.pause && st.at > from && st.at <= to && (!best || st.at < *best)) best = st.at;
+  return best;
+}
+
+bool Session::advance(Time dt) {
+  const Time from = world_.now();
+  const Time to = from + std::max<Time>(dt, 0);
+  if (auto p = next_pause(from, to)) {
+    seek(*p);
+    return true;
+  }
+  seek(to);
+  return false;
+}
+
+bool Session::step_forward(StepUnit u) {
+  const Time now = world_.now();
+  const Time horizon = std::max(end(), now) + kStepHorizon;
+  size_t scan = visible();
+  while (true) {
+    for (; scan < trace_.size(); ++scan) {
+      const TraceEvent& e = trace_[scan];
+      if (e.t > now && is_unit(e, u)) {
+        const Time t = e.t;
+        // Simulate up to that time (every event at t, so the state shown is complete).
+        seek(t);
+        return true;
+      }
+    }
+    auto next = world_.next_event_time();
+    if (!next || *next > horizon) return false;
+    run_one_event();  // extends the recording (or replays a recorded stretch)
+  }
+}
+
+bool Session::step_back(StepUnit u) {
+  const Time now = world_.now();
+  if (now == 0) return false;
+  for (size_t i = visible(); i-- > 0;) {
+    const TraceEvent& e = trace_[i];
+    if (e.t < now && is_unit(e, u)) {
+      seek(e.t);
+      return true;
+    }
+  }
+  seek(0);
+  return true;
+}
+
+std::optional<std::string> Session::run_command(int32_t node, std::string_view line) {
+  if (node < 0 || static_cast<size_t>(node) >= world_.nodes().size()) return "no such node";
+  std::string text(line);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  if (text.empty()) return "empty command";
+  auto cmd = parse_command(text);
+  if (!cmd) return cmd.error().message;
+  Intervention iv;
+  iv.kind = Intervention::Kind::Command;
+  iv.node = node;
+  iv.text = text;
+  // A command typed at the very time an event ran must run after it on replay too (steps
+  // run first among events due at the same time).
+  const Time now = world_.now();
+  iv.at = (world_.events_executed() > 0 && world_.last_event_time() == now) ? now + 1 : now;
+  std::erase_if(interventions_, [&](const Intervention& x) { return x.at > now; });
+  interventions_.push_back(std::move(iv));
+  rebuild();
+  run_to(interventions_.back().at);
+  return std::nullopt;
+}
+
+std::optional<std::string> Session::intervene_packet(uint64_t packet_id, int32_t link, FaultAction a,
+                                                     Time delay) {
+  const auto flying = world_.in_flight();
+  auto it = std::find_if(flying.begin(), flying.end(), [&](const InFlightFrame& f) {
+    return f.id == packet_id && f.link == link;
+  });
+  if (it == flying.end()) return "that packet is no longer on the wire";
+  if (it->lost) return "that packet is already lost";
+  const int32_t sender = world_.links()[static_cast<size_t>(link)].ends[it->side].node;
+  const wire::ParsedFrame p = wire::parse_frame(*it->frame);
+  std::string filter;
+  if (p.ip) {
+    // The IP identification names a packet end to end: routers keep it, a retransmission
+    // gets a new one.
+    filter = "ip.src == " + to_string(p.ip->src) + " && ip.id == " + std::to_string(p.ip->id);
+  } else if (p.arp) {
+    filter = "arp.opcode == " + std::to_string(p.arp->op) + " && arp.src.proto_ipv4 == " +
+             to_string(p.arp->spa) + " && arp.dst.proto_ipv4 == " + to_string(p.arp->tpa);
+  } else {
+    return "only IPv4 and ARP packets can be changed";
+  }
+  auto parsed = parse_filter(filter);
+  if (!parsed) return "internal: " + parsed.error().message;
+  // nth: how many frames this node sent before it that the filter also matches (a switch
+  // floods one frame to several ports; every copy is one match).
+  uint32_t nth = 1;
+  for (const TraceEvent& e : trace_) {
+    if (e.ev != EvKind::Tx || e.node != sender) continue;
+    const PacketEvent& pe = e.packet();
+    if (pe.id == packet_id && pe.link == link) break;
+    const wire::ParsedFrame q = wire::parse_frame(pe.frame);
+    PacketFields f;
+    f.is_arp = q.arp.has_value();
+    if (q.ip) {
+      f.ip_src = q.ip->src;
+      f.ip_id = q.ip->id;
+    }
+    if (q.arp) {
+      f.arp_opcode = q.arp->op;
+      f.arp_spa = q.arp->spa;
+      f.arp_tpa = q.arp->tpa;
+    }
+    if (matches(*parsed, f)) ++nth;
+  }
+  Intervention iv;
+  iv.kind = Intervention::Kind::Fault;
+  iv.at = world_.now();
+  iv.node = sender;
+  iv.text = filter;
+  iv.action = a;
+  iv.delay = a == FaultAction::Delay ? delay : 0;
+  iv.nth = nth;
+  iv.packet = packet_id;
+  const Time now = world_.now();
+  std::erase_if(interventions_, [&](const Intervention& x) { return x.at > now; });
+  interventions_.push_back(std::move(iv));
+  rebuild();
+  return std::nullopt;
+}
+
+void Session::clear_interventions() {
+  interventions_.clear();
+  rebuild();
+}
+
+std::string Session::save_as_scenario() const {
+  std::string out = text_;
+  if (interventions_.empty()) return out;
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  out += "\n# ---- Interventions recorded in the tcplab GUI: opening this file replays them ----\n";
+  for (const Intervention& iv : interventions_) {
+    const std::string node = base_.nodes[static_cast<size_t>(iv.node)].name;
+    if (iv.kind == Intervention::Kind::Command) {
+      out += "\n[[step]]\nat = " + toml_string(format_duration(iv.at)) + "\non = " + toml_string(node) +
+             "\ncmd = " + toml_string(iv.text) + "\n";
+    } else {
+      out += "\n[[fault]]   # clicked at " + format_duration(iv.at) + " on packet #" +
+             std::to_string(iv.packet) + "\nmatch = " + toml_string(iv.text) + "\naction = " +
+             toml_string(to_string(iv.action)) + "\nnode = " + toml_string(node) +
+             "\nnth = " + std::to_string(iv.nth) + "\n";
+      if (iv.action == FaultAction::Delay) out += "delay = " + toml_string(format_duration(iv.delay)) + "\n";
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> Session::reload() {
+  if (path_.empty()) return std::nullopt;
+  LoadResult lr = load_scenario_file(path_);
+  if (!lr.scenario) {
+    std::vector<std::string> errors;
+    for (const LoadError& e : lr.errors) errors.push_back(e.format());
+    return errors;
+  }
+  // Interventions follow their node by name; those whose node is gone are dropped.
+  std::vector<Intervention> kept;
+  for (Intervention iv : interventions_) {
+    const std::string& name = base_.nodes[static_cast<size_t>(iv.node)].name;
+    iv.node = lr.scenario->node_index(name);
+    if (iv.node >= 0) kept.push_back(std::move(iv));
+  }
+  base_ = std::move(*lr.scenario);
+  text_ = read_file(path_);
+  interventions_ = std::move(kept);
+  rebuild();
+  return std::nullopt;
+}
+
+}  // namespace tcplab
