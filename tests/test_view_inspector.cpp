@@ -177,6 +177,39 @@ TEST_SUITE("view: inspector") {
     CHECK(other->ev == EvKind::Tx);
   }
 
+  TEST_CASE("the view's remembering inspector follows the cursor and the student's interventions") {
+    Session s = open("handshake");
+    s.seek(200 * kMs);
+    const TraceEvent* syn = first_tx(s, [](const auto& f) { return is_tcp(f, wire::tcpflag::SYN); });
+    REQUIRE(syn != nullptr);
+    const uint64_t id = syn->packet().id;
+    const int32_t link = syn->packet().link;
+    PacketInspector pi;
+    s.seek(20 * kMs);
+    CHECK(pi.inspect(s, id, link) == nullptr);  // not sent yet
+    s.seek(32 * kMs);                           // on the wire between client and switch
+    const InspectedPacket* p = pi.inspect(s, id, link);
+    REQUIRE(p != nullptr);
+    CHECK_FALSE(p->dropped.has_value());
+    CHECK(value(p->dissection, "tcp.seq") == "0 (relative)");
+    // The student drops it: the trace is rewritten, and the inspector notices.
+    CHECK_FALSE(s.intervene_packet(id, link, FaultAction::Drop).has_value());
+    s.seek(100 * kMs);
+    p = pi.inspect(s, id, link);
+    REQUIRE(p != nullptr);
+    REQUIRE(p->dropped.has_value());
+    CHECK(*p->dropped == DropWhy::Fault);
+    // Back before the drop: it is in flight again, as a fresh inspection says too.
+    s.seek(32 * kMs);
+    p = pi.inspect(s, id, link);
+    REQUIRE(p != nullptr);
+    CHECK_FALSE(p->dropped.has_value());
+    const auto fresh = inspect_packet(s, id, link);
+    REQUIRE(fresh.has_value());
+    CHECK(fresh->event == p->event);
+    CHECK(fresh->dissection.fields.size() == p->dissection.fields.size());
+  }
+
   TEST_CASE("a corrupted SYN shows its TCP checksum incorrect, and the receiver's drop") {
     Session s = open_with("handshake", R"(
 [[fault]]

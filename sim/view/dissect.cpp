@@ -509,21 +509,59 @@ Dissection dissect_trace_event(const std::vector<TraceEvent>& events, size_t ind
   return dissect_frame(frame, rel);
 }
 
-std::optional<InspectedPacket> inspect_packet(const Session& s, uint64_t id, int32_t link) {
+void PacketInspector::reset(const Key& k) {
+  key_ = k;
+  read_ = 0;
+  tx_on_link_.reset();
+  any_tx_.reset();
+  any_.reset();
+  drops_.clear();
+  retx_ = false;
+  shown_.reset();
+}
+
+const InspectedPacket* PacketInspector::inspect(const Session& s, uint64_t id, int32_t link) {
   const std::vector<TraceEvent>& events = s.trace();
   const size_t count = std::min(s.visible(), events.size());
-  const auto index = find_packet_event(events, count, id, link);
-  if (!index) return std::nullopt;
+  const Key k{&s, s.interventions().size(), s.source_text().size(), id, link};
+  // Stepping back hides events already read; a rewritten trace may differ anywhere.
+  if (!(k == key_) || count < read_ ||
+      (shown_ && (shown_->event >= events.size() || !std::holds_alternative<PacketEvent>(events[shown_->event].data) ||
+                  events[shown_->event].packet().frame != shown_->dissection.frame)))
+    reset(k);
+
+  // Read what is new: the same choices as find_packet_event(), the drops and any
+  // retransmitted copy of this packet.
+  for (; read_ < count; ++read_) {
+    const TraceEvent& e = events[read_];
+    if (e.ev != EvKind::Tx && e.ev != EvKind::Rx && e.ev != EvKind::Drop) continue;
+    const PacketEvent& p = e.packet();
+    if (p.id != id) continue;
+    if (e.ev == EvKind::Tx && p.link == link && !tx_on_link_) tx_on_link_ = read_;
+    if (e.ev == EvKind::Tx && !any_tx_) any_tx_ = read_;
+    if (!any_) any_ = read_;
+    if (e.ev == EvKind::Tx && p.retx) retx_ = true;
+    if (e.ev == EvKind::Drop) drops_.push_back(read_);
+  }
+  const std::optional<size_t> index = tx_on_link_ ? tx_on_link_ : any_tx_ ? any_tx_ : any_;
+  if (!index) {
+    shown_.reset();
+    return nullptr;
+  }
+  if (!shown_ || shown_->event != *index) {
+    shown_.emplace();
+    shown_->event = *index;
+    shown_->dissection = dissect_trace_event(events, *index);  // the costly part, done once
+  }
+
+  InspectedPacket& out = *shown_;
   const TraceEvent& e = events[*index];
   const PacketEvent& p = e.packet();
-  InspectedPacket out;
   out.id = id;
-  out.event = *index;
   out.ev = e.ev;
   out.t = e.t;
   out.link = p.link;
-  out.retx = p.retx;
-
+  out.retx = p.retx || retx_;
   // Which end sent it: a tx names the sender, an rx the receiver; a drop names where it
   // was lost (the sender for a full queue or a failed ARP, else the receiving end).
   const auto& links = s.world().links();
@@ -536,23 +574,25 @@ std::optional<InspectedPacket> inspect_packet(const Session& s, uint64_t id, int
                          (e.ev == EvKind::Drop && (p.why == DropWhy::Queue || p.why == DropWhy::NoArp || p.link < 0));
   out.from_node = node_sent ? e.node : other;
   out.to_node = node_sent ? other : e.node;
-
-  for (size_t i = 0; i < count; ++i) {
-    const TraceEvent& x = events[i];
-    if (x.ev != EvKind::Tx && x.ev != EvKind::Drop) continue;
-    const PacketEvent& q = x.packet();
-    if (q.id != id) continue;
-    if (x.ev == EvKind::Tx && q.retx) out.retx = true;
-    // The drop on this very link wins over a drop further on (a frame keeps its id across
-    // a switch, so a corrupted frame may be refused two hops later).
-    if (x.ev == EvKind::Drop && (!out.dropped || q.link == p.link)) {
-      out.dropped = q.why;
-      out.drop_node = x.node;
-      out.drop_t = x.t;
-    }
+  // The drop on this very link wins over a drop further on (a frame keeps its id across a
+  // switch, so a corrupted frame may be refused a hop later).
+  out.dropped.reset();
+  for (size_t d : drops_) {
+    const TraceEvent& x = events[d];
+    if (out.dropped && x.packet().link != p.link) continue;
+    out.dropped = x.packet().why;
+    out.drop_node = x.node;
+    out.drop_t = x.t;
+    if (x.packet().link == p.link) break;
   }
-  out.dissection = dissect_trace_event(events, *index);
-  return out;
+  return &out;
+}
+
+std::optional<InspectedPacket> inspect_packet(const Session& s, uint64_t id, int32_t link) {
+  PacketInspector inspector;
+  const InspectedPacket* p = inspector.inspect(s, id, link);
+  if (!p) return std::nullopt;
+  return *p;
 }
 
 // ---- what each field means, in English and Chinese ---------------------------------------------

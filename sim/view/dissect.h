@@ -92,4 +92,30 @@ struct InspectedPacket {
 // count); nullopt when it has not been sent yet.
 std::optional<InspectedPacket> inspect_packet(const Session& s, uint64_t id, int32_t link);
 
+// inspect_packet() for a view that asks every frame: it remembers how far it has read the
+// trace and the dissection it made, so that playing a long run costs only the new events
+// (a 60 s congestion run has ~50,000). Anything that rewrites the trace (an intervention,
+// a reload) or a step back makes it start over.
+class PacketInspector {
+ public:
+  const InspectedPacket* inspect(const Session& s, uint64_t id, int32_t link);
+
+ private:
+  struct Key {
+    const Session* session = nullptr;
+    size_t interventions = 0, text_size = 0;
+    uint64_t id = 0;
+    int32_t link = -1;
+    bool operator==(const Key&) const = default;
+  };
+  void reset(const Key& k);
+
+  Key key_;
+  size_t read_ = 0;  // events[0, read_) have been looked through
+  std::optional<size_t> tx_on_link_, any_tx_, any_;  // find_packet_event()'s candidates
+  std::vector<size_t> drops_;                         // drop events of the packet
+  bool retx_ = false;
+  std::optional<InspectedPacket> shown_;
+};
+
 }  // namespace tcplab
