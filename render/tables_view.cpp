@@ -251,33 +251,46 @@ void draw_tables(const Session& s, UiState& ui, Intents& out) {
   ImGui::SameLine();
   ImGui::TextDisabled("%s %s ms", tr("live at"), format_ms(s.now()).c_str());
 
-  if (ImGui::BeginTabBar("node tables")) {
-    if (n.is_switch()) {
-      char label[96];
-      std::snprintf(label, sizeof label, "%s###macs", tr("MAC table (bridge fdb)"));
-      if (ImGui::BeginTabItem(label)) {
+  // Each kind of node has its own tab bar, so each remembers its own tab: a host opens on
+  // its sockets, a router on its routes, a switch has only its MAC table.
+  if (n.is_switch()) {
+    if (ImGui::BeginTabBar("switch tables")) {
+      if (ImGui::BeginTabItem((std::string(tr("MAC table (bridge fdb)")) + "###macs").c_str())) {
         draw_mac_table(n, s.now());
         ImGui::EndTabItem();
       }
-    } else {
-      // "###id" keeps each tab itself when the language (its label) changes.
+      ImGui::EndTabBar();
+    }
+    ImGui::End();
+    return;
+  }
+  const bool router = n.forwards();
+  if (ImGui::BeginTabBar(router ? "router tables" : "host tables")) {
+    // "###id" keeps each tab itself when the language (its label) changes.
+    auto sockets = [&] {
       if (ImGui::BeginTabItem((std::string(tr("Sockets (netstat -an)")) + "###sockets").c_str())) {
         draw_sockets(s, ui, node, out);
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem((std::string(tr("Interfaces (ifconfig)")) + "###ifaces").c_str())) {
-        draw_interfaces(n);
-        ImGui::EndTabItem();
-      }
+    };
+    auto routes = [&] {
       if (ImGui::BeginTabItem((std::string(tr("Routes (route -n)")) + "###routes").c_str())) {
         draw_routes(n);
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem((std::string(tr("ARP cache (arp -n)")) + "###arp").c_str())) {
-        draw_arp(n, s.now());
-        ImGui::EndTabItem();
-      }
+    };
+    if (!router) sockets();
+    else routes();
+    if (ImGui::BeginTabItem((std::string(tr("Interfaces (ifconfig)")) + "###ifaces").c_str())) {
+      draw_interfaces(n);
+      ImGui::EndTabItem();
     }
+    if (!router) routes();
+    if (ImGui::BeginTabItem((std::string(tr("ARP cache (arp -n)")) + "###arp").c_str())) {
+      draw_arp(n, s.now());
+      ImGui::EndTabItem();
+    }
+    if (router) sockets();
     ImGui::EndTabBar();
   }
   ImGui::End();
