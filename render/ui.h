@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,15 @@ struct LadderState {
 };
 struct InspectorState {
   int hovered_field = -1;     // index into the dissection, for the hex highlight
+  bool hovered_in_hex = false;  // … hovered in the hex dump (the tree opens and scrolls to it)
+  int scrolled_to = -1;       // the field last scrolled into view in the other pane
+  uint64_t packet = 0;        // the packet hovered_field belongs to (reset when it changes)
+  int32_t link = -1;
+  float split = 0.62f;        // the tree's share of the height when tree and hex are stacked
+  // The dissection of the shown packet and how far the trace was read (sim/view/dissect.h's
+  // PacketInspector, wrapped in inspector_view.cpp), so that a long run is not rescanned
+  // every frame. `struct InspectorCache` here declares that type in this namespace.
+  std::shared_ptr<struct InspectorCache> cache;
 };
 struct ConsoleState {
   std::map<int32_t, std::string> input;                 // per node

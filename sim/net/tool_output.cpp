@@ -40,64 +40,9 @@ void counters_lines(std::vector<std::string>& out, const IfaceCounters& c) {
                     (unsigned long long)c.tx_dropped));
 }
 
-std::string route_flags(const Route& r) {
-  std::string f = "U";
-  if (r.gateway) f += "G";
-  if (r.dst.len == 32) f += "H";
-  return f;
-}
-
 const std::string& iface_name(const Node& n, int32_t i) { return n.ifaces[static_cast<size_t>(i)].name; }
 
 std::string endpoint_text(Ipv4 a, uint16_t port) { return to_string(Endpoint{a, port}); }
-
-// Which TCP sockets a listing shows (TCP-REFERENCE.md §4.4). A CLOSED socket stays in
-// Node::tcp only to keep its id: no tool lists it. LISTEN needs -a or -l. Without -a or
-// -l, netstat shows every other state, while ss applies SS_CONN, which also hides
-// TIME-WAIT and SYN-RECV.
-bool tcp_listed(const TcpSocket& s, const CmdSockets& which) {
-  if (s.state == TcpState::Closed) return false;
-  if (s.state == TcpState::Listen) return !which.connected_only;
-  if (which.listening_only) return false;
-  if (which.ss && which.connected_only &&
-      (s.state == TcpState::TimeWait || s.state == TcpState::SynReceived))
-    return false;
-  return true;
-}
-
-// Linux reports passive SYN-RECV (a request socket) and TIME-WAIT (a timewait socket)
-// through minisockets that carry no buffers, no queues and no tcp_info.
-bool minisocket(const TcpSocket& s) {
-  return s.state == TcpState::TimeWait || (s.state == TcpState::SynReceived && s.passive_origin);
-}
-
-struct Queues {
-  unsigned long long recv = 0, send = 0;
-};
-
-// Recv-Q / Send-Q as /proc/net/tcp (netstat) and inet_diag (ss) report them. A listener:
-// the accept queue, and for ss the backlog in effect (netstat shows 0; §4.3). Others:
-// bytes received but unread, and write_seq − snd_una, which counts an unacknowledged SYN
-// or FIN as one byte — hence the familiar "0 1 … SYN_SENT" line.
-Queues tcp_queues(const TcpSocket& s, bool ss) {
-  Queues q;
-  if (s.state == TcpState::Listen) {
-    q.recv = s.accept_queue.size();
-    q.send = ss ? static_cast<unsigned long long>(s.backlog) : 0;
-    return q;
-  }
-  if (minisocket(s)) return q;
-  q.recv = s.recv_buf.size();
-  q.send = s.send_buf.size();
-  if (s.state == TcpState::SynSent || s.state == TcpState::SynReceived) ++q.send;
-  const bool fin_unacked = (s.fin_pending && !s.fin_sent) || (s.fin_sent && s.snd_una <= s.fin_seq);
-  if (fin_unacked) ++q.send;
-  return q;
-}
-
-std::string tcp_peer(const TcpSocket& s) {
-  return s.state == TcpState::Listen ? std::string("0.0.0.0:*") : endpoint_text(s.remote_addr, s.remote_port);
-}
 
 // ss -i's detail line (iproute2 tcp_show_info(), in its field order, the fields tcplab
 // keeps); the RTO in force, backoff included, as the world's settings cap it.
@@ -123,6 +68,57 @@ std::string ss_info_line(const TcpSocket& s, const TcpConfig& cfg) {
 }
 
 }  // namespace
+
+std::string route_flags(const Route& r) {
+  std::string f = "U";
+  if (r.gateway) f += "G";
+  if (r.dst.len == 32) f += "H";
+  return f;
+}
+
+// Which TCP sockets a listing shows (TCP-REFERENCE.md §4.4). A CLOSED socket stays in
+// Node::tcp only to keep its id: no tool lists it. LISTEN needs -a or -l. Without -a or
+// -l, netstat shows every other state, while ss applies SS_CONN, which also hides
+// TIME-WAIT and SYN-RECV.
+bool tcp_listed(const TcpSocket& s, const CmdSockets& which) {
+  if (s.state == TcpState::Closed) return false;
+  if (s.state == TcpState::Listen) return !which.connected_only;
+  if (which.listening_only) return false;
+  if (which.ss && which.connected_only &&
+      (s.state == TcpState::TimeWait || s.state == TcpState::SynReceived))
+    return false;
+  return true;
+}
+
+// Linux reports passive SYN-RECV (a request socket) and TIME-WAIT (a timewait socket)
+// through minisockets that carry no buffers, no queues and no tcp_info.
+bool minisocket(const TcpSocket& s) {
+  return s.state == TcpState::TimeWait || (s.state == TcpState::SynReceived && s.passive_origin);
+}
+
+// Recv-Q / Send-Q as /proc/net/tcp (netstat) and inet_diag (ss) report them. A listener:
+// the accept queue, and for ss the backlog in effect (netstat shows 0; §4.3). Others:
+// bytes received but unread, and write_seq − snd_una, which counts an unacknowledged SYN
+// or FIN as one byte — hence the familiar "0 1 … SYN_SENT" line.
+SocketQueues tcp_queues(const TcpSocket& s, bool ss) {
+  SocketQueues q;
+  if (s.state == TcpState::Listen) {
+    q.recv = s.accept_queue.size();
+    q.send = ss ? static_cast<unsigned long long>(s.backlog) : 0;
+    return q;
+  }
+  if (minisocket(s)) return q;
+  q.recv = s.recv_buf.size();
+  q.send = s.send_buf.size();
+  if (s.state == TcpState::SynSent || s.state == TcpState::SynReceived) ++q.send;
+  const bool fin_unacked = (s.fin_pending && !s.fin_sent) || (s.fin_sent && s.snd_una <= s.fin_seq);
+  if (fin_unacked) ++q.send;
+  return q;
+}
+
+std::string tcp_peer(const TcpSocket& s) {
+  return s.state == TcpState::Listen ? std::string("0.0.0.0:*") : endpoint_text(s.remote_addr, s.remote_port);
+}
 
 std::vector<size_t> routes_in_display_order(const Node& n) {
   std::vector<size_t> order(n.routes.size());
@@ -246,7 +242,7 @@ std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) 
   if (which.tcp) {
     for (const TcpSocket& s : n.tcp) {
       if (!tcp_listed(s, which)) continue;
-      const Queues q = tcp_queues(s, false);
+      const SocketQueues q = tcp_queues(s, false);
       out.push_back(fmt("%-5s %6llu %6llu %-23s %-23s %-11s", "tcp", q.recv, q.send,
                         endpoint_text(s.local_addr, s.local_port).c_str(), tcp_peer(s).c_str(),
                         netstat_name(s.state)));
@@ -278,7 +274,7 @@ std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const
   if (which.tcp) {
     for (const TcpSocket& s : n.tcp) {
       if (!tcp_listed(s, which)) continue;
-      const Queues q = tcp_queues(s, true);
+      const SocketQueues q = tcp_queues(s, true);
       // Listeners and minisockets have no tcp_info worth a line here.
       const bool info = which.info && s.state != TcpState::Listen && !minisocket(s);
       rows.push_back({"tcp", ss_name(s.state), q.recv, q.send, endpoint_text(s.local_addr, s.local_port),
