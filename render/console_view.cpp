@@ -36,10 +36,11 @@ bool has_console(NodeType t) { return t == NodeType::Host || t == NodeType::Rout
 // (else the first router); -1 when the network has neither.
 int32_t console_node(const Session& s, int32_t selected) {
   const auto& types = s.context().node_types;
-  if (selected >= 0 && static_cast<size_t>(selected) < types.size() && has_console(types[static_cast<size_t>(selected)]))
+  const size_t n = std::min(types.size(), s.context().node_names.size());
+  if (selected >= 0 && static_cast<size_t>(selected) < n && has_console(types[static_cast<size_t>(selected)]))
     return selected;
   for (NodeType want : {NodeType::Host, NodeType::Router})
-    for (size_t i = 0; i < types.size(); ++i)
+    for (size_t i = 0; i < n; ++i)
       if (types[i] == want) return static_cast<int32_t>(i);
   return -1;
 }
@@ -190,7 +191,7 @@ std::vector<std::string> suggestions(const Session& s, int32_t node) {
       }
   }
   if (addr.empty()) addr = "127.0.0.1";
-  return {"ping -c 3 " + addr, "ifconfig", "route -n", "ss -tan", "tcp connect " + addr + ":" + port};
+  return {"ping -c 3 " + addr, "ifconfig", "route -n", "tcp connect " + addr + ":" + port, "ss -tan"};
 }
 
 struct HistoryCtx {
@@ -233,16 +234,16 @@ void node_picker(const Session& s, int32_t node, ConsoleState& st, Intents& out)
   ImGui::TextUnformatted(tr("Console of"));
   ImGui::SameLine();
   if (nodes.size() <= 6) {  // a few nodes: one button each, the shown one lit
-    for (int32_t n : nodes) {
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      const int32_t n = nodes[k];
       const bool on = n == node;
+      if (k > 0) ImGui::SameLine();
       if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetColorU32(ImGuiCol_ButtonActive));
       ImGui::PushID(n);
       if (ImGui::Button(label(n).c_str()) && !on) pick(n);
       ImGui::PopID();
       if (on) ImGui::PopStyleColor();
-      ImGui::SameLine();
     }
-    ImGui::NewLine();
     return;
   }
   ImGui::SetNextItemWidth(px(220));
@@ -281,8 +282,11 @@ void draw_console(const Session& s, UiState& ui, Intents& out) {
   // ---- output ----
   const ImGuiStyle& style = ImGui::GetStyle();
   const float line_h = ImGui::GetTextLineHeight();
-  const float below = ImGui::GetFrameHeightWithSpacing() * 2 +
-                      (st.error.empty() ? 0.0f : ImGui::GetTextLineHeightWithSpacing()) + style.ItemSpacing.y;
+  const float error_h = st.error.empty() ? 0.0f
+                                         : ImGui::CalcTextSize(st.error.c_str(), nullptr, false,
+                                                               ImGui::GetContentRegionAvail().x).y +
+                                               style.ItemSpacing.y;
+  const float below = ImGui::GetFrameHeightWithSpacing() * 2 + error_h + style.ItemSpacing.y;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, kTermBg);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(6), px(4)));
   ImGui::BeginChild("##term", ImVec2(0, -below), true, ImGuiWindowFlags_HorizontalScrollbar);
@@ -356,7 +360,7 @@ void draw_console(const Session& s, UiState& ui, Intents& out) {
                                         ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory,
                                         history_callback, &ctx);
   ImGui::PopID();
-  if (ImGui::IsItemHovered() && input.empty())
+  if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && input.empty())
     ImGui::SetTooltip("%s", tr("Type a command and press Enter; ↑/↓ recall earlier ones"));
   if (entered) {
     std::string line = input;
@@ -373,7 +377,9 @@ void draw_console(const Session& s, UiState& ui, Intents& out) {
   }
   if (!st.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kTermError);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(st.error.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
   }
 
@@ -381,6 +387,9 @@ void draw_console(const Session& s, UiState& ui, Intents& out) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("%s", tr("Try a command:"));
   for (const std::string& cmd : suggestions(s, node)) {
+    // Only those that fit on the line (the rest are in the "?" help).
+    const float w = ImGui::CalcTextSize(cmd.c_str()).x + style.FramePadding.x * 2 + px(4);
+    if (ImGui::GetContentRegionMax().x - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x) < w) break;
     ImGui::SameLine(0, px(4));
     if (ImGui::SmallButton(cmd.c_str())) {
       input = cmd;

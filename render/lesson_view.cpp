@@ -44,7 +44,7 @@ bool narration_row(const char* id, const std::string& time, const std::string& t
                                 ImVec2(0, h));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Click to go back to this moment"));
     ImGui::PopID();
-    ImGui::SameLine();
+    ImGui::SameLine(0, 0);  // the selectable is zero-wide: the time starts where it would
   }
   ImGui::PushStyleColor(ImGuiCol_Text, time_col);
   ImGui::TextUnformatted(time.c_str());

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "render/ui.h"
 #include "sim/trace/summary.h"
@@ -126,11 +127,14 @@ std::string speed_meaning(double speed) {
   return buf;
 }
 
-void draw_speed(UiState& ui, Intents& out, bool presets) {
+// `compact` (presentation mode, where the row is short of room): no caption, no presets.
+void draw_speed(UiState& ui, Intents& out, bool compact) {
   float lg = static_cast<float>(std::log10(std::clamp(ui.speed, kMinSpeed, kMaxSpeed)));
   const std::string label = speed_label(ui.speed);
-  ImGui::TextUnformatted(tr("Playback speed"));
-  ImGui::SameLine();
+  if (!compact) {
+    ImGui::TextUnformatted(tr("Playback speed"));
+    ImGui::SameLine();
+  }
   ImGui::SetNextItemWidth(px(150));
   // A slider over log10(speed): equal steps from 1/1000× to 100×. The format string is the
   // label itself (it holds no '%'), so the slider shows "1/100×" rather than an exponent.
@@ -143,7 +147,7 @@ void draw_speed(UiState& ui, Intents& out, bool presets) {
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", tr("Simulated time per second of real time"),
                                                 speed_meaning(ui.speed).c_str());
-  if (!presets) return;
+  if (compact) return;
   struct Preset { const char* label; double v; };
   for (Preset p : {Preset{"1/1000\u00d7", 0.001}, Preset{"1/100\u00d7", 0.01}, Preset{"1/10\u00d7", 0.1},
                    Preset{"1\u00d7", 1.0}, Preset{"10\u00d7", 10.0}}) {
@@ -181,8 +185,11 @@ std::string node_name(const Session& s, int32_t n) {
 // A packet's one-line summary with relative seq/ack numbers. These need the connection's
 // SYNs, so every TCP packet before it is fed to TcpRelative; done once per hovered packet.
 std::string packet_line(const Session& s, size_t index) {
-  static std::map<std::pair<const void*, size_t>, std::string> cache;
-  const auto key = std::make_pair(static_cast<const void*>(s.trace().data()), index);
+  // Keyed by the event itself too: a rebuilt trace may reuse the same storage.
+  static std::map<std::tuple<const void*, size_t, Time, uint64_t>, std::string> cache;
+  if (index >= s.trace().size()) return {};
+  const TraceEvent& ev = s.trace()[index];
+  const auto key = std::make_tuple(static_cast<const void*>(s.trace().data()), index, ev.t, ev.packet().id);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   if (cache.size() > 256) cache.clear();
   TcpRelative rel;
@@ -233,7 +240,7 @@ std::string marker_text(const Session& s, const TimelineMarker& m) {
       std::string say = (language() == Lang::Zh && !st.say_zh.empty()) ? st.say_zh : st.say;
       if (say.empty()) say = st.say_zh;
       const char* what = m.kind == MarkerKind::Pause ? tr("The lesson pauses here:") : tr("The lesson says:");
-      return when + "  " + what + (say.empty() ? std::string() : "\n      " + fit_width(say, 90));
+      return when + "  " + what + (say.empty() ? std::string() : "\n      " + fit_width(say, 160));
     }
     case MarkerKind::Intervention: {
       const auto& ivs = s.interventions();
@@ -387,7 +394,9 @@ void draw_seek_bar(const Session& s, const ImVec2& size, bool present, Intents& 
     for (const Mark& m : marks) {
       if (is_flag(m.c.kind) != over_flags) continue;
       const float x = g.min.x + (static_cast<float>(m.c.column) + 0.5f) * size.x / static_cast<float>(width);
-      const float d = std::fabs(x - mouse.x);
+      // A flag's pennant reaches to the right of its pole.
+      const float right = is_flag(m.c.kind) ? x + flag_h * 0.75f : x;
+      const float d = mouse.x < x ? x - mouse.x : std::max(0.0f, mouse.x - right);
       // Among marks in the same column a drop is the most telling, then a retransmission.
       if (d < best || (near && d == best && hover_priority(m.c.kind) > hover_priority(near->c.kind))) {
         best = d;
@@ -462,11 +471,18 @@ void draw_timeline(const Session& s, UiState& ui, Intents& out) {
     return;
   }
   using K = Intent::Kind;
+  // The light presentation theme draws frames white on white: give this window's combo and
+  // slider a visible ground.
+  if (ui.present) {
+    ImGui::PushStyleColor(ImGuiCol_FrameBg, IM_COL32(222, 222, 222, 255));
+    ImGui::PushStyleColor(ImGuiCol_FrameBgHovered, IM_COL32(205, 212, 225, 255));
+    ImGui::PushStyleColor(ImGuiCol_FrameBgActive, IM_COL32(190, 200, 220, 255));
+  }
   // The step unit is this window's own small state, kept in ImGui's per-window storage.
   ImGuiStorage* store = ImGui::GetStateStorage();
-  int* unit = store->GetIntRef(ImGui::GetID("step_unit"), 0);
-  *unit = std::clamp(*unit, 0, 2);
-  const StepUnit step_unit = static_cast<StepUnit>(*unit);
+  const ImGuiID unit_key = ImGui::GetID("step_unit");
+  int unit = std::clamp(store->GetInt(unit_key, 0), 0, 2);
+  const StepUnit step_unit = unit == 1 ? StepUnit::Packet : unit == 2 ? StepUnit::StateChange : StepUnit::Event;
 
   if (icon_button("##restart", Icon::Restart, tr("Restart from time 0 (Home)"))) out.push_back(Intent(K::Restart));
   ImGui::SameLine(0, px(4));
@@ -483,13 +499,13 @@ void draw_timeline(const Session& s, UiState& ui, Intents& out) {
 
   const char* units[] = {tr("to the next event"), tr("to the next packet"), tr("to the next state change")};
   ImGui::SetNextItemWidth(px(175));
-  ImGui::Combo("##unit", unit, units, 3);
+  if (ImGui::Combo("##unit", &unit, units, 3)) store->SetInt(unit_key, unit);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr("What the step buttons move to: the next traced event, the next packet sent, received or lost, or the next TCP state change"));
 
   ImGui::SameLine(0, px(18));
   ImGui::AlignTextToFramePadding();
-  draw_speed(ui, out, !ui.present);
+  draw_speed(ui, out, ui.present);
 
   // The current time, large enough to read from the back of the room.
   ImGui::SameLine(0, px(18));
@@ -512,6 +528,7 @@ void draw_timeline(const Session& s, UiState& ui, Intents& out) {
     size = ImVec2(std::max(px(120), ImGui::GetContentRegionAvail().x), ImGui::GetFrameHeight());
   }
   draw_seek_bar(s, size, ui.present, out);
+  if (ui.present) ImGui::PopStyleColor(3);
   ImGui::End();
 }
 
