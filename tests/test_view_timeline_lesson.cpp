@@ -83,7 +83,7 @@ TEST_CASE("there is one state-change marker per state event of the trace") {
   CHECK(times_of(markers, MarkerKind::Retransmission).empty());
 }
 
-TEST_CASE("markers already show the future the session has simulated, after a step back") {
+TEST_CASE("after a step back the markers still show the future the session has simulated") {
   Session s = open_lesson("lost-data");
   s.seek(s.scenario().duration);
   const size_t drops_at_end = times_of(timeline_markers(s), MarkerKind::Drop).size();
@@ -101,7 +101,7 @@ TEST_CASE("the handshake's pause points and narration are flags at the steps' ti
   for (size_t i = 1; i < markers.size(); ++i) CHECK(markers[i - 1].t <= markers[i].t);
 }
 
-TEST_CASE("a console command is marked as an intervention, and the marker index is rebuilt") {
+TEST_CASE("a console command is marked as an intervention and the marker index is rebuilt") {
   Session s = open_lesson("handshake");
   s.seek(200 * kMs);
   MarkerIndex idx;
@@ -131,7 +131,7 @@ TEST_CASE("a console command is marked as an intervention, and the marker index 
   CHECK(times_of(after, MarkerKind::StateChange).size() > times_of(full, MarkerKind::StateChange).size());
 }
 
-TEST_CASE("clustering 100,000 markers leaves at most one mark per pixel and kind") {
+TEST_CASE("clustering 100 000 markers leaves at most one mark per pixel and kind") {
   std::vector<TimelineMarker> ms;
   const MarkerKind kinds[] = {MarkerKind::Drop, MarkerKind::Retransmission, MarkerKind::StateChange};
   const Time end = 60 * kSec;
@@ -160,7 +160,7 @@ TEST_CASE("clustering 100,000 markers leaves at most one mark per pixel and kind
   }
 }
 
-TEST_CASE("markers far apart stay apart; a marker at the end is on the last column") {
+TEST_CASE("markers far apart stay apart and a marker at the end is on the last column") {
   std::vector<TimelineMarker> ms{{0, MarkerKind::Drop, 0},
                                  {500 * kMs, MarkerKind::Drop, 1},
                                  {500 * kMs, MarkerKind::StateChange, 2},
@@ -176,7 +176,7 @@ TEST_CASE("markers far apart stay apart; a marker at the end is on the last colu
   CHECK(cluster_markers({}, kSec, 100).empty());
 }
 
-TEST_CASE("the handshake lesson at time 0: the first narration is current, the class is paused") {
+TEST_CASE("the handshake lesson at time 0: the first narration is current and the class is paused") {
   Session s = open_lesson("handshake");
   const LessonModel m = lesson_model(s.scenario(), s.now(), Lang::En);
   CHECK(m.title == "TCP three-way handshake");
