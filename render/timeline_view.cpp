@@ -381,7 +381,9 @@ void draw_seek_bar(const Session& s, const ImVec2& size, bool present, Intents& 
   // The cursor: a line across the bar with a handle on the track.
   const ImU32 cursor_col = ImGui::GetColorU32(ImGuiCol_Text);
   dl->AddLine({x_now, g.min.y}, {x_now, g.max.y}, cursor_col, std::max(1.0f, px(2)));
-  dl->AddCircleFilled({x_now, g.track_top + track_h * 0.5f}, px(5), cursor_col);
+  // The handle stays whole at either end of the bar.
+  const float handle_x = std::clamp(x_now, g.min.x + px(5), std::max(g.min.x + px(5), g.max.x - px(5)));
+  dl->AddCircleFilled({handle_x, g.track_top + track_h * 0.5f}, px(5), cursor_col);
   dl->AddRect({g.min.x, g.track_top}, g.max, ImGui::GetColorU32(ImGuiCol_Border), rounding);
 
   // The mark under the mouse: the nearest cluster within a few pixels, flags when the mouse
