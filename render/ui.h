@@ -103,9 +103,11 @@ struct InspectorState {
 struct ConsoleState {
   std::map<int32_t, std::string> input;                 // per node
   std::map<int32_t, std::vector<std::string>> history;  // per node, oldest first
-  std::map<int32_t, int> history_pos;
+  std::map<int32_t, int> history_pos;  // per node: index being shown by ↑/↓; size() = the new line
   std::string error;          // the last refused command, shown under the input
   bool scroll_to_bottom = true;
+  int32_t shown_node = -1;    // the node shown last frame (a switch scrolls to the bottom)
+  bool focus_input = false;   // give the input line the keyboard on the next frame
 };
 struct PlotsState {
   bool show_cwnd = true, show_ssthresh = true, show_flight = true, show_rto = true;

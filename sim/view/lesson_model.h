@@ -1,0 +1,47 @@
+// The lesson panel's model (issue 4 "Lesson"): the scenario's title and summary, and its
+// narration (the `say` of each step) in time order, split by the cursor into what has been
+// said, what is being said now and what comes next; and whether playback is stopped at a
+// `pause` step. GL-free: render/lesson_view.cpp draws it, tests check it.
+//
+// Data flow: Session::scenario() + the cursor + the language -> lesson_model() -> the view.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+#include "sim/scenario/scenario.h"
+#include "sim/view/ui_strings.h"
+
+namespace tcplab {
+
+struct NarrationLine {
+  Time t = 0;
+  std::string text;   // in the chosen language (English when the step has no say_zh)
+  bool pause = false; // the step also stops playback
+  size_t step = 0;    // index into Scenario::steps
+};
+
+struct LessonModel {
+  std::string title, summary;        // in the chosen language
+  std::vector<NarrationLine> lines;  // steps with a say, by time (file order among equals)
+  // Lines [0, said) are at or before the cursor; the others are still to come.
+  size_t said = 0;
+  // The latest narration: lines with the time of lines[said - 1] (a scenario may say two
+  // things at once). Empty range [current_first, said) when nothing has been said yet.
+  size_t current_first = 0;
+  // The cursor is exactly at a `pause` step (the GUI says "press Space to continue" when
+  // playback is stopped there).
+  bool at_pause = false;
+  std::vector<Time> pause_points;    // every pause step's time, ascending, no repeats
+  bool at_end = false;               // the cursor is at or past the scenario's duration
+
+  bool has_current() const { return said > current_first; }
+  bool is_current(size_t i) const { return i >= current_first && i < said; }
+  // The next line to come, or nullptr.
+  const NarrationLine* next() const { return said < lines.size() ? &lines[said] : nullptr; }
+};
+
+LessonModel lesson_model(const Scenario& sc, Time now, Lang lang);
+
+}  // namespace tcplab
