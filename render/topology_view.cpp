@@ -33,7 +33,8 @@ constexpr int kLanes = 3;  // packets side by side on one direction of a link be
 struct PacketBox {
   ImVec2 min, max;
   size_t flight = 0;       // index into this frame's in_flight()
-  const PacketLook* look = nullptr;
+  const PacketFacts* facts = nullptr;
+  char label[48] = "?";
   float label_w = 0;       // the box's width with its label
   bool compact = false;
 };
@@ -55,7 +56,7 @@ struct DropMark {
 
 // What the view keeps between frames. Everything here can be rebuilt from the session.
 struct TopologyState::Cache {
-  PacketLooks looks;                     // kind, label and summary of every packet id seen
+  PacketLooks looks;                     // kind and label numbers of every packet id seen
   // Made once per scenario (see scenario_changed()):
   std::string path;
   std::vector<std::string> names;
@@ -73,6 +74,15 @@ struct TopologyState::Cache {
   std::vector<float> link_sum_w;         // all packet boxes on each link, end to end
   std::vector<DropMark> drops;
   ImVec2 drag_offset{0, 0};
+  // How crowded each node is: the distance to its nearest neighbour in pixels, worked out
+  // again only when the layout or the canvas size changes (it is quadratic in the nodes).
+  uint64_t layout_version = 0;
+  uint64_t nn_version = ~0ULL;
+  ImVec2 nn_canvas{0, 0};
+  std::vector<float> node_nn;
+  // Per node this frame: icon size and which labels fit (0 none, 1 name, 2 name and addresses).
+  std::vector<float> node_r;
+  std::vector<uint8_t> node_labels;
 };
 
 namespace {
@@ -154,7 +164,10 @@ void rebuild_for_scenario(const Session& s, TopologyState& st, Cache& c) {
   c.link_max_w.assign(c.link_count, 0);
   c.link_sum_w.assign(c.link_count, 0);
   c.node_px.assign(c.names.size(), ImVec2(0, 0));
+  c.node_r.assign(c.names.size(), 0);
+  c.node_labels.assign(c.names.size(), 0);
   c.looks.clear();
+  ++c.layout_version;
 
   // The layout: automatic, then whatever the saved file says.
   const std::vector<NodePos> autopos = auto_layout(graph_of(w));
@@ -301,9 +314,16 @@ float icon_reach(NodeType t, float r, ImVec2 u) {
 
 std::string ms_text(Time t) { return format_ms(t) + " ms"; }
 
-void packet_tooltip(const InFlightFrame& f, const PacketLook* look, const Session& s) {
+// The full summary line: parsed now, for the one packet under the mouse.
+std::string summary_of(const std::vector<uint8_t>* frame, const PacketFacts* facts) {
+  if (!frame) return "?";
+  const wire::ParsedFrame f = wire::parse_frame(*frame);
+  return facts ? packet_summary_of(f, *facts) : packet_summary_of(f, PacketFacts{});
+}
+
+void packet_tooltip(const InFlightFrame& f, const PacketFacts* facts, const Session& s) {
   ImGui::BeginTooltip();
-  ImGui::TextUnformatted(look ? look->summary.c_str() : "?");
+  ImGui::TextUnformatted(summary_of(f.frame, facts).c_str());
   ImGui::Separator();
   const TraceContext& ctx = s.context();
   const size_t li = static_cast<size_t>(f.link);
@@ -326,6 +346,21 @@ void node_tooltip(const Node& node) {
   }
   ImGui::TextDisabled("%s", tr("Click to show its tables and console · drag to move it"));
   ImGui::EndTooltip();
+}
+
+// Each node's distance to its nearest neighbour when the layout fills w x h pixels.
+void nearest_neighbours(const TopologyState& st, float w, float h, std::vector<float>& out) {
+  const size_t n = st.pos.size();
+  out.assign(n, 1e9f);
+  w = std::max(w, 1.0f);
+  h = std::max(h, 1.0f);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j) {
+      const float dx = (st.pos[i].first - st.pos[j].first) * w, dy = (st.pos[i].second - st.pos[j].second) * h;
+      const float d = std::sqrt(dx * dx + dy * dy);
+      out[i] = std::min(out[i], d);
+      out[j] = std::min(out[j], d);
+    }
 }
 
 }  // namespace
@@ -360,6 +395,7 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     const std::vector<NodePos> p = auto_layout(graph_of(w));
     st.pos.clear();
     for (const NodePos& q : p) st.pos.emplace_back(q.x, q.y);
+    ++c.layout_version;
     save(st, c, ui);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Put the nodes back where tcplab places them"));
@@ -381,22 +417,31 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   const float font = ImGui::GetFontSize();
   const float small = font * 0.85f;
   const float cw = cv.p1.x - cv.p0.x, ch = cv.p1.y - cv.p0.y;
-  // Icons shrink when many nodes share the window (the 200-node benchmark), labels go next.
-  const float r = std::clamp(0.28f * std::sqrt(cw * ch / static_cast<float>(n)), px(6), px(24));
-  const bool show_names = r >= px(9);
-  const bool show_addrs = r >= px(14);
+  // Icons shrink where nodes crowd (the 200-node benchmark), and their labels go first.
+  if (c.nn_version != c.layout_version || c.nn_canvas.x != cw || c.nn_canvas.y != ch) {
+    nearest_neighbours(st, cw - 2 * px(60), ch - px(100), c.node_nn);
+    c.nn_version = c.layout_version;
+    c.nn_canvas = ImVec2(cw, ch);
+  }
   const float box_h = font + px(4);
-  float half_label = 0;
-  if (show_names)
-    for (size_t i = 0; i < n; ++i) {
-      half_label = std::max(half_label, ImGui::CalcTextSize(c.names[i].c_str()).x / 2);
-      if (show_addrs && !c.node_addrs[i].empty())
-        half_label = std::max(half_label, ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, c.node_addrs[i].c_str()).x / 2);
+  float half_label = 0, max_r = 0, max_below = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float nn = c.node_nn[i];
+    c.node_r[i] = std::clamp(0.36f * nn, px(4), px(24));
+    c.node_labels[i] = nn >= px(85) ? 2 : nn >= px(50) ? 1 : 0;
+    max_r = std::max(max_r, c.node_r[i]);
+    if (c.node_labels[i] == 0) continue;
+    half_label = std::max(half_label, ImGui::CalcTextSize(c.names[i].c_str()).x / 2);
+    float below = font;
+    if (c.node_labels[i] == 2 && !c.node_addrs[i].empty()) {
+      half_label = std::max(half_label, ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, c.node_addrs[i].c_str()).x / 2);
+      below += small * static_cast<float>(c.max_addr_lines);
     }
-  cv.mx = std::max(1.45f * r, half_label) + px(10);
-  cv.mt = std::max(1.1f * r, box_h * 1.4f) + px(8);
-  cv.mb = 1.0f * r + px(6) + (show_names ? font : 0) + (show_addrs ? small * static_cast<float>(c.max_addr_lines) : 0) +
-          px(6);
+    max_below = std::max(max_below, below);
+  }
+  cv.mx = std::max(1.45f * max_r, half_label) + px(10);
+  cv.mt = std::max(1.1f * max_r, box_h * 1.4f) + px(8);
+  cv.mb = max_r + px(6) + max_below + px(6);
   ImGui::InvisibleButton("##topology_canvas", ImVec2(cw, ch),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool canvas_hovered = ImGui::IsItemHovered();
@@ -410,6 +455,7 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
       if (std::abs(p.first - x) > 1e-4f || std::abs(p.second - y) > 1e-4f) {
         p = {x, y};
         st.drag_moved = true;
+        ++c.layout_version;
       }
     } else {
       if (st.drag_moved) save(st, c, ui);  // once, on release: never per frame
@@ -434,11 +480,11 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   for (size_t li = 0; li < links.size(); ++li) {
     const Link& l = links[li];
     const auto a = static_cast<size_t>(l.ends[0].node), b = static_cast<size_t>(l.ends[1].node);
-    if (a >= n || b >= n || c.link_labels[li].empty()) continue;
+    if (a >= n || b >= n || c.link_labels[li].empty() || c.node_labels[a] == 0 || c.node_labels[b] == 0) continue;
     const ImVec2 A = c.node_px[a], B = c.node_px[b];
     const char* text = c.link_labels[li].c_str();
     const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, text);
-    if (ts.x + px(8) > length(ImVec2(B.x - A.x, B.y - A.y)) - 2.6f * r) continue;  // no room
+    if (ts.x + px(8) > length(ImVec2(B.x - A.x, B.y - A.y)) - 1.3f * (c.node_r[a] + c.node_r[b])) continue;  // no room
     const ImVec2 m((A.x + B.x) / 2 - ts.x / 2, (A.y + B.y) / 2 - ts.y / 2);
     dl->AddRectFilled(ImVec2(m.x - px(4), m.y - px(1)), ImVec2(m.x + ts.x + px(4), m.y + ts.y + px(1)), sty.panel,
                       px(4));
@@ -450,6 +496,7 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   for (size_t i = 0; i < n; ++i) {
     const Node& node = nodes[i];
     const ImVec2 p = c.node_px[i];
+    const float r = c.node_r[i];
     const ImVec2 e = icon_half_extent(node.type, r);
     const bool selected = ui.sel.node == static_cast<int32_t>(i);
     if (canvas_hovered && std::abs(mouse.x - p.x) <= e.x + px(3) && std::abs(mouse.y - p.y) <= e.y + px(3))
@@ -463,12 +510,12 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     }
     draw_node_icon(dl, sty, node.type, p, r);
     float y = p.y + e.y + px(4);
-    if (show_names) {
+    if (c.node_labels[i] >= 1) {
       const ImVec2 ts = ImGui::CalcTextSize(c.names[i].c_str());
       dl->AddText(ImVec2(p.x - ts.x / 2, y), selected ? sty.select : sty.text, c.names[i].c_str());
       y += ts.y;
     }
-    if (show_addrs && !c.node_addrs[i].empty()) {
+    if (c.node_labels[i] >= 2 && !c.node_addrs[i].empty()) {
       // Line by line, each centred.
       const std::string& t = c.node_addrs[i];
       size_t from = 0;
@@ -496,9 +543,9 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     if (f.link < 0 || static_cast<size_t>(f.link) >= links.size()) continue;
     PacketBox b;
     b.flight = i;
-    b.look = c.looks.find(f.id);
-    const char* label = b.look ? b.look->label(lang).c_str() : "?";
-    b.label_w = ImGui::CalcTextSize(label).x + 2 * pad + (f.retx ? retx_tag_w : 0);
+    b.facts = c.looks.find(f.id);
+    if (b.facts) packet_label(*b.facts, lang, b.label, sizeof b.label);
+    b.label_w = ImGui::CalcTextSize(b.label).x + 2 * pad + (f.retx ? retx_tag_w : 0);
     const auto li = static_cast<size_t>(f.link);
     c.link_max_w[li] = std::max(c.link_max_w[li], b.label_w);
     c.link_sum_w[li] += b.label_w + px(4);
@@ -517,7 +564,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     const float len = length(d);
     const ImVec2 u = len > 1e-3f ? ImVec2(d.x / len, d.y / len) : ImVec2(1, 0);
     const ImVec2 nrm(-u.y, u.x);  // the right-hand side of the direction of travel: one lane per way
-    const float start = icon_reach(nodes[from].type, r, u), stop = icon_reach(nodes[to].type, r, ImVec2(-u.x, -u.y));
+    const float start = icon_reach(nodes[from].type, c.node_r[from], u),
+                stop = icon_reach(nodes[to].type, c.node_r[to], ImVec2(-u.x, -u.y));
     const float gap = std::max(0.0f, len - start - stop);
     // Too many to read on this link: small boxes, labels on hover.
     const auto li = static_cast<size_t>(f.link);
@@ -543,7 +591,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     }
     ls.along[lane] = along;
     ls.half[lane] = ext_along / 2;
-    const float off = lane_step / 2 + px(2) + static_cast<float>(lane) * lane_step;
+    // Lanes start beside the link's label chip, which sits on the line.
+    const float off = small / 2 + px(3) + lane_step / 2 + static_cast<float>(lane) * lane_step;
     ImVec2 ctr(A.x + u.x * along + nrm.x * off, A.y + u.y * along + nrm.y * off);
     ctr.y += spot.fall * fall_px;
     b.min = ImVec2(ctr.x - bw / 2, ctr.y - bh / 2);
@@ -568,7 +617,9 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
       const DropSpot spot = drop_spot(pe.why);
       const ImVec2 P = c.node_px[static_cast<size_t>(e.node)];
       const NodeType type = nodes[static_cast<size_t>(e.node)].type;
+      const float r = c.node_r[static_cast<size_t>(e.node)];
       ImVec2 at(P.x, P.y + icon_half_extent(type, r).y + px(8));
+      float side = 0;  // where the text goes: -1 left of the ✕, +1 right of it, 0 under it
       if (on_link) {
         const Link& l = links[static_cast<size_t>(pe.link)];
         const int32_t other = l.ends[0].node == e.node ? l.ends[1].node : l.ends[0].node;
@@ -580,8 +631,11 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
           if (spot.on_link) {
             at = ImVec2((P.x + Q.x) / 2, (P.y + Q.y) / 2 + fall_px);  // where the lost packet fell
           } else {
-            const float reach = icon_reach(type, r, u) + px(10) + spot.along_from_node * std::max(0.0f, len - 2 * r);
-            at = ImVec2(P.x + u.x * reach, P.y + u.y * reach);
+            // At the node, on the side of the link it came by (or, for a full queue, the
+            // link it could not enter); the text away from the node.
+            const float reach = icon_reach(type, r, u) + px(14) + spot.along_from_node * std::max(0.0f, len - 2 * r);
+            at = ImVec2(P.x + u.x * reach, P.y + u.y * reach + px(6));
+            side = u.x < -0.3f ? -1.0f : u.x > 0.3f ? 1.0f : 0.0f;
           }
         }
       }
@@ -590,11 +644,21 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
       const bool grey = pe.why == DropWhy::OtherHost;  // a flooded frame, filtered: not an error
       const ImU32 col = with_alpha(grey ? sty.drop_grey : sty.drop, alpha);
       draw_cross(dl, at, px(grey ? 5 : 8), col, px(grey ? 2 : 3.5f));
+      // The reason, and under it what was lost.
       const char* why = drop_reason(pe.why);
-      dl->AddText(ImVec2(at.x + px(12), at.y - font * 0.95f), col, why);
-      if (const PacketLook* look = c.looks.find(pe.id))
-        dl->AddText(ImGui::GetFont(), small, ImVec2(at.x + px(12), at.y + px(1)), with_alpha(sty.dim, alpha),
-                    look->label(lang).c_str());
+      char what[48] = "";
+      if (const PacketFacts* facts = c.looks.find(pe.id)) packet_label(*facts, lang, what, sizeof what);
+      const float tw = ImGui::CalcTextSize(why).x;
+      const float ww = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, what).x;
+      auto x_of = [&](float wdt) {
+        return side < 0 ? at.x - px(12) - wdt : side > 0 ? at.x + px(12) : at.x - wdt / 2;
+      };
+      const float ty = side != 0 ? at.y - font / 2 : at.y + px(9);
+      const float bx0 = std::min(x_of(tw), x_of(ww)), bx1 = std::max(x_of(tw) + tw, x_of(ww) + ww);
+      dl->AddRectFilled(ImVec2(bx0 - px(3), ty - px(1)), ImVec2(bx1 + px(3), ty + font + small + px(1)),
+                        with_alpha(sty.panel, alpha * 0.85f), px(4));
+      dl->AddText(ImVec2(x_of(tw), ty), col, why);
+      dl->AddText(ImGui::GetFont(), small, ImVec2(x_of(ww), ty + font), with_alpha(sty.dim, alpha), what);
       c.drops.push_back(DropMark{at, static_cast<size_t>(it - trace.begin())});
     }
   }
@@ -619,7 +683,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   if (hovered_box >= 0 || hovered_drop >= 0) hovered_node = -1;
   if (hovered_node >= 0 && st.dragging < 0) {
     const ImVec2 p = c.node_px[static_cast<size_t>(hovered_node)];
-    const ImVec2 e = icon_half_extent(nodes[static_cast<size_t>(hovered_node)].type, r);
+    const ImVec2 e = icon_half_extent(nodes[static_cast<size_t>(hovered_node)].type,
+                                      c.node_r[static_cast<size_t>(hovered_node)]);
     dl->AddRect(ImVec2(p.x - e.x - px(4), p.y - e.y - px(4)), ImVec2(p.x + e.x + px(4), p.y + e.y + px(4)), sty.hover,
                 px(6), 0, px(1.5f));
   }
@@ -629,8 +694,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     const PacketBox& b = c.boxes[i];
     const InFlightFrame& f = flights[b.flight];
     ChipLook look;
-    look.kind = b.look ? b.look->kind : PacketKind::Other;
-    look.label = b.look ? b.look->label(lang).c_str() : "?";
+    look.kind = b.facts ? b.facts->kind : PacketKind::Other;
+    look.label = b.label;
     look.tag = f.retx ? retx_tag : nullptr;
     look.lost = f.lost;
     look.selected = ui.sel.packet != 0 && ui.sel.packet == f.id;
@@ -664,13 +729,13 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
       st.menu_link = f.link;
       ImGui::OpenPopup("##topology_packet_menu");
     }
-    if (!ImGui::IsPopupOpen("##topology_packet_menu")) packet_tooltip(f, c.boxes[static_cast<size_t>(hovered_box)].look, s);
+    if (!ImGui::IsPopupOpen("##topology_packet_menu")) packet_tooltip(f, c.boxes[static_cast<size_t>(hovered_box)].facts, s);
   } else if (hovered_drop >= 0) {
     const TraceEvent& e = s.trace()[c.drops[static_cast<size_t>(hovered_drop)].event];
-    const PacketLook* look = c.looks.find(e.packet().id);
+    const PacketFacts* facts = c.looks.find(e.packet().id);
     if (left_click) out.push_back(Intent(Intent::Kind::SelectPacket).with_packet(e.packet().id, e.packet().link));
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted(look ? look->summary.c_str() : "?");
+    ImGui::TextUnformatted(summary_of(&e.packet().frame, facts).c_str());
     ImGui::Separator();
     ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "✕ %s  (why=%s)", drop_reason(e.packet().why),
                        to_string(e.packet().why));
@@ -687,9 +752,9 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     if (st.dragging < 0) node_tooltip(nodes[static_cast<size_t>(hovered_node)]);
   }
   if (ImGui::BeginPopup("##topology_packet_menu")) {
-    const PacketLook* look = c.looks.find(st.menu_packet);
+    const PacketFacts* facts = c.looks.find(st.menu_packet);
     ImGui::TextDisabled("%s %llu  %s", tr("packet id"), static_cast<unsigned long long>(st.menu_packet),
-                        look ? look->label(lang).c_str() : "");
+                        facts ? packet_label(*facts, lang).c_str() : "");
     ImGui::Separator();
     auto act = [&](const char* label, FaultAction a, Time t) {
       if (ImGui::MenuItem(label)) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/session/session.h"
+#include "sim/trace/summary.h"
 #include "sim/view/packet_kind.h"
 #include "sim/view/topology_layout.h"
 
@@ -44,9 +45,10 @@ std::vector<Seen> looks_of(const std::string& scenario) {
     const TraceEvent& e = s.trace()[i];
     if (e.ev != EvKind::Tx || std::find(ids.begin(), ids.end(), e.packet().id) != ids.end()) continue;
     ids.push_back(e.packet().id);
-    const PacketLook* l = looks.find(e.packet().id);
+    const PacketFacts* l = looks.find(e.packet().id);
     REQUIRE(l);
-    out.push_back({l->kind, l->label_en, l->label_zh, l->summary});
+    const std::string summary = packet_summary_of(wire::parse_frame(e.packet().frame), *l);
+    out.push_back({l->kind, packet_label(*l, Lang::En), packet_label(*l, Lang::Zh), summary});
   }
   return out;
 }
@@ -131,6 +133,29 @@ TEST_CASE("ping is ICMP echo and reply, UDP is labelled with its destination por
   CHECK(d->label == "UDP 2000");
 }
 
+TEST_CASE("a tooltip's summary has the same relative numbers as the trace read in order") {
+  for (const char* name : {"four-way-close", "lost-data", "connection-refused", "simultaneous-open"}) {
+    CAPTURE(name);
+    Session s = open_scenario(name);
+    s.seek(s.end());
+    PacketLooks looks;
+    looks.update(s.trace(), s.visible(), 0);
+    TcpRelative rel;
+    int compared = 0;
+    for (size_t i = 0; i < s.visible(); ++i) {
+      const TraceEvent& e = s.trace()[i];
+      if (e.ev != EvKind::Tx) continue;
+      const wire::ParsedFrame f = wire::parse_frame(e.packet().frame);
+      const std::string in_order = packet_summary(f, rel);
+      const PacketFacts* facts = looks.find(e.packet().id);
+      REQUIRE(facts);
+      CHECK(packet_summary_of(f, *facts) == in_order);
+      ++compared;
+    }
+    CHECK(compared > 5);
+  }
+}
+
 TEST_CASE("every kind has its own colour and a readable text colour") {
   for (size_t a = 0; a < kPacketKindCount; ++a)
     for (size_t b = a + 1; b < kPacketKindCount; ++b) {
@@ -154,9 +179,9 @@ TEST_CASE("packet looks are read incrementally and again when the trace is rebui
   // The SYN is on the wire from client to sw1 at 32 ms, 2/5 of its 5 ms way.
   const auto flights = s.world().in_flight();
   REQUIRE(flights.size() == 1);
-  const PacketLook* syn = inc.find(flights[0].id);
+  const PacketFacts* syn = inc.find(flights[0].id);
   REQUIRE(syn);
-  CHECK(syn->label_en == "SYN");
+  CHECK(packet_label(*syn) == "SYN");
   const FlightSpot spot = flight_spot(s.now(), flights[0].sent, flights[0].arrives, flights[0].lost);
   CHECK(spot.along == doctest::Approx(0.4));
   CHECK(spot.fall == 0);

@@ -2,6 +2,7 @@
 #include "sim/view/packet_kind.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "sim/trace/summary.h"
 
@@ -64,46 +65,100 @@ Rgb packet_text_colour(PacketKind k) {
   return y > 150 ? Rgb{0, 0, 0} : Rgb{255, 255, 255};
 }
 
-std::string packet_label(const wire::ParsedFrame& f, const TcpRelative::Numbers& rel, Lang lang) {
-  auto word = [lang](const char* en) { return std::string(translate(en, lang)); };
+PacketFacts packet_facts(const wire::ParsedFrame& f, const TcpRelative::Numbers& rel, bool retx) {
+  PacketFacts p;
+  p.known = true;
+  p.kind = classify(f);
+  p.retx = retx;
   if (f.arp) {
-    if (f.arp->op == wire::kArpReply) return word("ARP is-at");
-    return word("ARP who-has");
+    p.sub = static_cast<uint8_t>(f.arp->op);
+  } else if (f.icmp) {
+    p.sub = f.icmp->type;
+    p.code = f.icmp->code;
+  } else if (f.udp) {
+    p.port = f.udp->dport;
+    p.payload = static_cast<uint32_t>(f.payload_len);
+  } else if (f.tcp) {
+    p.has_ack = (f.tcp->flags & wire::tcpflag::ACK) != 0;
+    p.rseq = rel.rseq;
+    p.rack = rel.rack;
+    p.payload = static_cast<uint32_t>(f.payload_len);
+  } else if (f.ip) {
+    p.sub = 1;
   }
-  if (!f.ip) return word("frame");
-  if (f.icmp) {
-    switch (f.icmp->type) {
-      case wire::kIcmpEchoRequest: return word("ICMP echo");
-      case wire::kIcmpEchoReply: return word("ICMP reply");
-      case wire::kIcmpTimeExceeded: return word("ICMP TTL exceeded");
-      case wire::kIcmpDestUnreachable:
-        return f.icmp->code == wire::kIcmpCodePortUnreachable ? word("ICMP port unreachable")
-                                                              : word("ICMP unreachable");
-    }
-    return "ICMP " + std::to_string(f.icmp->type);
-  }
-  if (f.udp) return "UDP " + std::to_string(f.udp->dport);
-  if (!f.tcp) return "IP";
-  const uint32_t end = rel.rseq + static_cast<uint32_t>(f.payload_len);
-  switch (classify(f)) {
-    case PacketKind::Syn: return "SYN";
-    case PacketKind::SynAck: return "SYN-ACK";
-    case PacketKind::Rst: return "RST";
+  return p;
+}
+
+void packet_label(const PacketFacts& p, Lang lang, char* out, size_t cap) {
+  if (cap == 0) return;
+  auto put = [&](const char* text) { std::snprintf(out, cap, "%s", text); };
+  auto word = [lang](const char* en) { return translate(en, lang); };
+  // seq:end, the bytes [seq, end) a segment carries, as Wireshark's "Seq=1 … NextSeq=101".
+  const unsigned seq = p.rseq, end = p.rseq + p.payload;
+  switch (p.kind) {
+    case PacketKind::Syn: return put("SYN");
+    case PacketKind::SynAck: return put("SYN-ACK");
+    case PacketKind::Rst: return put("RST");
+    case PacketKind::Ack:
+      if (!p.has_ack) return put("TCP");
+      std::snprintf(out, cap, "ACK %u", static_cast<unsigned>(p.rack));
+      return;
+    case PacketKind::Data: std::snprintf(out, cap, "%s %u:%u", word("data"), seq, end); return;
     case PacketKind::Fin:
-      return f.payload_len > 0 ? word("data") + " " + std::to_string(rel.rseq) + ":" + std::to_string(end) + " FIN"
-                               : std::string("FIN");
-    case PacketKind::Data:
-      // seq:end, the bytes [seq, end) it carries, as Wireshark's "Seq=1 … NextSeq=101".
-      return word("data") + " " + std::to_string(rel.rseq) + ":" + std::to_string(end);
-    default: break;
+      if (p.payload == 0) return put("FIN");
+      std::snprintf(out, cap, "%s %u:%u FIN", word("data"), seq, end);
+      return;
+    case PacketKind::Udp: std::snprintf(out, cap, "UDP %u", static_cast<unsigned>(p.port)); return;
+    case PacketKind::Arp: return put(word(p.sub == wire::kArpReply ? "ARP is-at" : "ARP who-has"));
+    case PacketKind::Icmp:
+      switch (p.sub) {
+        case wire::kIcmpEchoRequest: return put(word("ICMP echo"));
+        case wire::kIcmpEchoReply: return put(word("ICMP reply"));
+        case wire::kIcmpTimeExceeded: return put(word("ICMP TTL exceeded"));
+        case wire::kIcmpDestUnreachable:
+          return put(word(p.code == wire::kIcmpCodePortUnreachable ? "ICMP port unreachable" : "ICMP unreachable"));
+      }
+      std::snprintf(out, cap, "ICMP %u", static_cast<unsigned>(p.sub));
+      return;
+    case PacketKind::Other: return put(p.sub == 1 ? "IP" : word("frame"));
   }
-  return (f.tcp->flags & wire::tcpflag::ACK) ? "ACK " + std::to_string(rel.rack) : std::string("TCP");
+  put("?");
+}
+
+std::string packet_label(const PacketFacts& p, Lang lang) {
+  char buf[64];
+  packet_label(p, lang, buf, sizeof buf);
+  return buf;
+}
+
+std::string packet_summary_of(const wire::ParsedFrame& f, const PacketFacts& p) {
+  TcpRelative rel;
+  if (f.ip && f.tcp) {
+    // Teach a fresh TcpRelative the two bases this segment's numbers were counted from:
+    // the reverse direction first (a SYN), then this one (a SYN-ACK, which keeps the other).
+    const wire::TcpHeader& h = *f.tcp;
+    wire::TcpHeader rev;
+    rev.sport = h.dport;
+    rev.dport = h.sport;
+    rev.flags = wire::tcpflag::SYN;
+    rev.seq = h.ack - p.rack;
+    if (p.has_ack) rel.observe(f.ip->dst, f.ip->src, rev);
+    wire::TcpHeader fwd;
+    fwd.sport = h.sport;
+    fwd.dport = h.dport;
+    fwd.flags = wire::tcpflag::SYN | wire::tcpflag::ACK;
+    fwd.seq = h.seq - p.rseq;
+    fwd.ack = rev.seq + 1;
+    rel.observe(f.ip->src, f.ip->dst, fwd);
+  }
+  return packet_summary(f, rel);
 }
 
 // ---- PacketLooks --------------------------------------------------------------------------
 
 void PacketLooks::clear() {
   by_id_.clear();
+  known_ = 0;
   rel_.clear();
   read_ = 0;
   last_t_ = -1;
@@ -124,6 +179,9 @@ void PacketLooks::update(const std::vector<TraceEvent>& trace, size_t count, uin
     clear();
     generation_ = generation;
   }
+  // Far beyond any real run: such an id is not kept (its box says "?") rather than
+  // making the table huge.
+  constexpr uint64_t kMaxId = 1ULL << 26;
   count = std::min(count, trace.size());
   for (; read_ < count; ++read_) {
     const TraceEvent& e = trace[read_];
@@ -132,24 +190,20 @@ void PacketLooks::update(const std::vector<TraceEvent>& trace, size_t count, uin
     last_node_ = e.node;
     if (e.ev != EvKind::Tx && e.ev != EvKind::Drop) continue;
     const PacketEvent& p = e.packet();
-    if (by_id_.count(p.id)) continue;  // a switch forwards the same frame: one look per id
+    if (p.id >= kMaxId) continue;
+    if (p.id < by_id_.size() && by_id_[p.id].known) continue;  // a switch forwards the same frame
     const wire::ParsedFrame f = wire::parse_frame(p.frame);
     TcpRelative::Numbers n;
     if (f.ip && f.tcp) n = rel_.observe(f.ip->src, f.ip->dst, *f.tcp);
-    PacketLook look;
-    look.kind = classify(f);
-    look.label_en = packet_label(f, n, Lang::En);
-    look.label_zh = packet_label(f, n, Lang::Zh);
-    // The summary learns the same numbers again (observe is idempotent for one segment).
-    look.summary = packet_summary(f, rel_);
-    look.retx = p.retx;
-    by_id_.emplace(p.id, std::move(look));
+    if (p.id >= by_id_.size()) by_id_.resize(std::max<size_t>(p.id + 1, by_id_.size() * 3 / 2));
+    by_id_[p.id] = packet_facts(f, n, p.retx);
+    ++known_;
   }
 }
 
-const PacketLook* PacketLooks::find(uint64_t id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &it->second;
+const PacketFacts* PacketLooks::find(uint64_t id) const {
+  if (id >= by_id_.size() || !by_id_[id].known) return nullptr;
+  return &by_id_[id];
 }
 
 }  // namespace tcplab

@@ -1,13 +1,13 @@
 // What kind of packet a frame is, as the topology view colours and labels it (issue 4
 // "Views → Topology": SYN, SYN-ACK, ACK, data, FIN, RST, ICMP, UDP, ARP, with a legend).
-// Data flow: trace tx/drop events (frame bytes) -> wire::parse_frame -> classify here ->
-// a PacketLooks cache keyed by packet id -> render/topology_view.cpp draws boxes from it.
+// Data flow: trace tx/drop events (frame bytes) -> wire::parse_frame -> PacketFacts (kind and
+// the few numbers a label needs, TCP ones relative) kept by packet id in PacketLooks ->
+// render/topology_view.cpp draws a coloured box with packet_label() on it.
 // GL-free, so that tests check the classification of real frames.
 #pragma once
-#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/trace/tcp_relative.h"
@@ -35,37 +35,51 @@ Rgb packet_colour(PacketKind k);
 // Black or white, whichever is readable on packet_colour(k).
 Rgb packet_text_colour(PacketKind k);
 
-// The short label on a packet box: "SYN", "SYN-ACK", "ACK 1", "data 1:101", "FIN",
-// "RST", "ICMP echo", "ICMP reply", "UDP 53", "ARP who-has", "ARP is-at". TCP numbers are
-// relative (tcp_relative.h): `rel` are the segment's numbers. `lang` translates the words
-// that are not protocol names ("data" -> "数据").
-std::string packet_label(const wire::ParsedFrame& f, const TcpRelative::Numbers& rel, Lang lang = Lang::En);
-
-// How one packet looks, worked out once from its first tx (or drop) event.
-struct PacketLook {
+// What a packet's box needs to know, kept per packet id (16 bytes, so that a long run's
+// hundreds of thousands of packets stay cheap). TCP numbers are relative (tcp_relative.h).
+struct PacketFacts {
   PacketKind kind = PacketKind::Other;
-  std::string label_en, label_zh;  // packet_label() in both languages
-  std::string summary;             // packet_summary(): the tooltip line
-  bool retx = false;               // the first tx was a retransmission
-  const std::string& label(Lang l) const { return l == Lang::Zh ? label_zh : label_en; }
+  bool known = false;    // false: no tx or drop of this id has been read
+  bool retx = false;     // its first tx was a retransmission
+  bool has_ack = false;  // TCP: the ACK flag
+  uint8_t sub = 0;       // ICMP type; ARP op; for Other: 1 when it is IPv4
+  uint8_t code = 0;      // ICMP code
+  uint16_t port = 0;     // UDP destination port
+  uint32_t rseq = 0, rack = 0;
+  uint32_t payload = 0;  // TCP/UDP payload bytes
 };
+PacketFacts packet_facts(const wire::ParsedFrame& f, const TcpRelative::Numbers& rel, bool retx);
 
-// Looks of every packet in a trace, by packet id. Reading the trace is incremental: each
+// The short label on a packet box: "SYN", "SYN-ACK", "ACK 1", "data 1:101", "FIN",
+// "RST", "ICMP echo", "ICMP reply", "UDP 53", "ARP who-has", "ARP is-at". `lang`
+// translates the words that are not protocol names ("data" -> "数据"). Written into `out`
+// (always terminated; 48 bytes are enough for every label) so that drawing thousands of
+// boxes a frame allocates nothing.
+void packet_label(const PacketFacts& p, Lang lang, char* out, size_t cap);
+std::string packet_label(const PacketFacts& p, Lang lang = Lang::En);
+
+// The one-line summary (sim/trace/summary.h) of a frame whose facts were read in trace
+// order, with the same relative numbers as everywhere else. For tooltips: one at a time.
+std::string packet_summary_of(const wire::ParsedFrame& f, const PacketFacts& p);
+
+// Facts of every packet in a trace, by packet id. Reading the trace is incremental: each
 // frame the view calls update() with the visible part and only new events are parsed, so
 // the per-frame cost does not grow with the run. A trace that is not the one read before
 // (a rebuilt session after an intervention or a reload) is noticed and read again.
 class PacketLooks {
  public:
   // `generation` changes whenever the session's trace may have been rebuilt (the view
-  // passes the number of interventions and the scenario text size).
+  // passes a key made of the interventions and the scenario text size).
   void update(const std::vector<TraceEvent>& trace, size_t count, uint64_t generation);
-  const PacketLook* find(uint64_t id) const;
+  // Nullptr when the id has not been read.
+  const PacketFacts* find(uint64_t id) const;
   void clear();
-  size_t size() const { return by_id_.size(); }
+  size_t size() const { return known_; }
 
  private:
   bool same_trace(const std::vector<TraceEvent>& trace, uint64_t generation) const;
-  std::unordered_map<uint64_t, PacketLook> by_id_;
+  std::vector<PacketFacts> by_id_;  // packet ids are small and dense (World::new_frame_id)
+  size_t known_ = 0;
   TcpRelative rel_;
   size_t read_ = 0;          // events of the trace read so far
   uint64_t generation_ = 0;

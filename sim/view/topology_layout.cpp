@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 #include <numeric>
 #include <sstream>
 #include <tuple>
@@ -165,6 +166,103 @@ Layering layer_part(const std::vector<int32_t>& part, const TopologyGraph& g, co
   return std::move(*best);
 }
 
+// A connected part as placed in its band: x in [0,1], y in rows (slot centres at 0.5, 1.5, …).
+struct PartLayout {
+  std::vector<std::pair<int32_t, NodePos>> at;
+  size_t rows = 1;
+};
+
+PartLayout from_layering(const Layering& L) {
+  PartLayout out;
+  out.rows = L.rows;
+  const float last = static_cast<float>(L.cols.size() - 1);
+  for (size_t c = 0; c < L.cols.size(); ++c) {
+    const auto& column = L.cols[c];
+    const float k = static_cast<float>(column.size());
+    for (size_t i = 0; i < column.size(); ++i) {
+      // Centred in the band: a column of k nodes takes k of its rows.
+      const float x = last > 0 ? static_cast<float>(c) / last : 0.5f;
+      const float y = static_cast<float>(L.rows) / 2 + static_cast<float>(i) - (k - 1) / 2;
+      out.at.emplace_back(column[i], NodePos{x, y});
+    }
+  }
+  return out;
+}
+
+// A big network with wide fan-outs (a core switch, edge switches, many hosts) does not fit
+// in columns: a radial tree from the most central node, each subtree in a wedge as wide as
+// its number of leaves, one ring per hop; crowded leaves alternate between two radii.
+PartLayout radial(const std::vector<int32_t>& part, const TopologyGraph& g, const Adjacency& adj) {
+  const size_t n = g.names.size();
+  std::vector<int> dist(n, -1);
+  auto bfs = [&](int32_t root, std::vector<int32_t>* order, std::vector<int32_t>* parent) {
+    for (int32_t v : part) dist[static_cast<size_t>(v)] = -1;
+    std::vector<int32_t> q{root};
+    dist[static_cast<size_t>(root)] = 0;
+    if (parent) (*parent)[static_cast<size_t>(root)] = -1;
+    for (size_t i = 0; i < q.size(); ++i)
+      for (int32_t u : adj[static_cast<size_t>(q[i])])
+        if (dist[static_cast<size_t>(u)] < 0) {
+          dist[static_cast<size_t>(u)] = dist[static_cast<size_t>(q[i])] + 1;
+          if (parent) (*parent)[static_cast<size_t>(u)] = q[i];
+          q.push_back(u);
+        }
+    if (order) *order = q;
+    return dist[static_cast<size_t>(q.back())];
+  };
+  int32_t centre = part[0];
+  int best = -1;
+  for (int32_t v : part) {
+    const int ecc = bfs(v, nullptr, nullptr);
+    if (best < 0 || ecc < best) {
+      best = ecc;
+      centre = v;
+    }
+  }
+  std::vector<int32_t> order, parent(n, -1);
+  const int depth = std::max(1, bfs(centre, &order, &parent));
+  std::vector<std::vector<int32_t>> children(n);
+  for (int32_t v : order)
+    if (parent[static_cast<size_t>(v)] >= 0) children[static_cast<size_t>(parent[static_cast<size_t>(v)])].push_back(v);
+  std::vector<double> leaves(n, 0);
+  for (size_t i = order.size(); i-- > 0;) {
+    const auto v = static_cast<size_t>(order[i]);
+    leaves[v] = children[v].empty() ? 1 : 0;
+    for (int32_t ch : children[v]) leaves[v] += leaves[static_cast<size_t>(ch)];
+  }
+  std::vector<double> a0(n, 0), a1(n, 0);
+  a0[static_cast<size_t>(centre)] = 0;
+  a1[static_cast<size_t>(centre)] = 2 * std::numbers::pi;
+  PartLayout out;
+  out.rows = std::max<size_t>(6, static_cast<size_t>(std::sqrt(static_cast<double>(part.size()))));
+  const double pi = std::numbers::pi;
+  for (int32_t v : order) {
+    const auto vi = static_cast<size_t>(v);
+    double from = a0[vi];
+    const auto& ch = children[vi];
+    for (size_t k = 0; k < ch.size(); ++k) {
+      const auto c = static_cast<size_t>(ch[k]);
+      const double share = (a1[vi] - a0[vi]) * leaves[c] / std::max(1.0, leaves[vi]);
+      a0[c] = from;
+      a1[c] = from + share;
+      from += share;
+    }
+    double r = static_cast<double>(dist[vi]) / depth;
+    // Leaves of a crowded parent: every other one a little closer in.
+    if (ch.empty() && parent[vi] >= 0 && children[static_cast<size_t>(parent[vi])].size() > 8) {
+      const auto& sib = children[static_cast<size_t>(parent[vi])];
+      const auto idx = static_cast<size_t>(std::find(sib.begin(), sib.end(), v) - sib.begin());
+      if (idx % 2 == 1) r *= 0.86;
+    }
+    // Start on the left (angle pi) so the first subtree reads from the left.
+    const double ang = pi + (a0[vi] + a1[vi]) / 2;
+    const double x = 0.5 + 0.5 * r * std::cos(ang), y01 = 0.5 + 0.5 * r * std::sin(ang);
+    out.at.emplace_back(v, NodePos{static_cast<float>(x),
+                                   static_cast<float>(0.5 + (static_cast<double>(out.rows) - 1) * y01)});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<NodePos> auto_layout(const TopologyGraph& g) {
@@ -180,7 +278,7 @@ std::vector<NodePos> auto_layout(const TopologyGraph& g) {
     adj[static_cast<size_t>(b)].push_back(a);
   }
   // Connected parts, in order of their first node.
-  std::vector<Layering> parts;
+  std::vector<PartLayout> parts;
   std::vector<int32_t> loners;
   std::vector<bool> seen(n, false);
   for (size_t s = 0; s < n; ++s) {
@@ -198,26 +296,18 @@ std::vector<NodePos> auto_layout(const TopologyGraph& g) {
       continue;
     }
     std::sort(part.begin(), part.end());
-    parts.push_back(layer_part(part, g, adj));
+    const Layering L = layer_part(part, g, adj);
+    // Columns taller than a window can show side by side: go radial.
+    parts.push_back(L.rows > 10 ? radial(part, g, adj) : from_layering(L));
   }
-  // Parts are stacked top to bottom, each as tall as its tallest column; loners share a row.
+  // Parts are stacked top to bottom, each in a band of its rows; loners share a row.
   size_t total_rows = loners.empty() ? 0 : 1;
-  for (const Layering& L : parts) total_rows += L.rows;
+  for (const PartLayout& P : parts) total_rows += P.rows;
   const float slot = 1.0f / static_cast<float>(total_rows);
   float top = 0;
-  for (const Layering& L : parts) {
-    const float last = static_cast<float>(L.cols.size() - 1);
-    for (size_t c = 0; c < L.cols.size(); ++c) {
-      const auto& column = L.cols[c];
-      const float k = static_cast<float>(column.size());
-      for (size_t i = 0; i < column.size(); ++i) {
-        NodePos& p = pos[static_cast<size_t>(column[i])];
-        p.x = last > 0 ? static_cast<float>(c) / last : 0.5f;
-        // Centred in the part's band: a column of k nodes takes k of its rows.
-        p.y = top + slot * (static_cast<float>(L.rows) / 2 + static_cast<float>(i) - (k - 1) / 2);
-      }
-    }
-    top += slot * static_cast<float>(L.rows);
+  for (const PartLayout& P : parts) {
+    for (const auto& [v, p] : P.at) pos[static_cast<size_t>(v)] = NodePos{p.x, top + slot * p.y};
+    top += slot * static_cast<float>(P.rows);
   }
   for (size_t i = 0; i < loners.size(); ++i) {
     NodePos& p = pos[static_cast<size_t>(loners[i])];
