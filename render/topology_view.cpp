@@ -15,7 +15,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "render/ui.h"
@@ -59,11 +61,13 @@ struct TopologyState::Cache {
   PacketLooks looks;                     // kind and label numbers of every packet id seen
   // Made once per scenario (see scenario_changed()):
   std::string path;
+  size_t text_hash = 0;                  // of the scenario text: an edited file is a new scenario
   std::vector<std::string> names;
   size_t link_count = 0;
   std::vector<std::string> node_addrs;   // the lines under each node ("192.168.1.10/24")
   int max_addr_lines = 0;
   std::vector<std::string> link_labels;  // "5 ms · 10 Mbps · 1% random loss"; "" when none is set
+  Lang link_labels_lang = Lang::En;
   Time max_drop_linger = 0;
   LayoutPaths paths;
   // Scratch reused every frame (no per-frame allocation once warm):
@@ -71,7 +75,7 @@ struct TopologyState::Cache {
   std::vector<PacketBox> boxes;
   std::vector<LaneState> lanes;          // per link and direction
   std::vector<float> link_max_w;         // widest packet box on each link this frame
-  std::vector<float> link_sum_w;         // all packet boxes on each link, end to end
+  std::vector<float> link_sum_w;         // all packet boxes end to end, per link and direction
   std::vector<DropMark> drops;
   ImVec2 drag_offset{0, 0};
   // How crowded each node is: the distance to its nearest neighbour in pixels, worked out
@@ -91,9 +95,12 @@ using Cache = TopologyState::Cache;
 
 // ---- per scenario ----------------------------------------------------------------------------
 
+size_t text_hash(const Session& s) { return std::hash<std::string_view>{}(s.source_text()); }
+
 bool scenario_changed(const Session& s, const Cache& c) {
   const World& w = s.world();
   if (c.path != s.path() || c.names.size() != w.nodes().size() || c.link_count != w.links().size()) return true;
+  if (c.text_hash != text_hash(s)) return true;
   for (size_t i = 0; i < c.names.size(); ++i)
     if (c.names[i] != w.nodes()[i].name) return true;
   return false;
@@ -131,9 +138,17 @@ std::string link_label(const Link& l) {
   return out;
 }
 
+// In the current language (made again when it changes).
+void build_link_labels(const World& w, Cache& c) {
+  c.link_labels.clear();
+  for (const Link& l : w.links()) c.link_labels.push_back(link_label(l));
+  c.link_labels_lang = language();
+}
+
 void rebuild_for_scenario(const Session& s, TopologyState& st, Cache& c) {
   const World& w = s.world();
   c.path = s.path();
+  c.text_hash = text_hash(s);
   c.names.clear();
   for (const Node& n : w.nodes()) c.names.push_back(n.name);
   c.link_count = w.links().size();
@@ -153,16 +168,13 @@ void rebuild_for_scenario(const Session& s, TopologyState& st, Cache& c) {
     c.node_addrs[i] = text;
     c.max_addr_lines = std::max(c.max_addr_lines, with_addr);
   }
-  c.link_labels.clear();
+  build_link_labels(w, c);
   Time max_delay = 0;
-  for (const Link& l : w.links()) {
-    c.link_labels.push_back(link_label(l));
-    max_delay = std::max(max_delay, l.delay);
-  }
+  for (const Link& l : w.links()) max_delay = std::max(max_delay, l.delay);
   c.max_drop_linger = drop_linger(max_delay);
   c.lanes.assign(c.link_count * 2, LaneState{});
   c.link_max_w.assign(c.link_count, 0);
-  c.link_sum_w.assign(c.link_count, 0);
+  c.link_sum_w.assign(c.link_count * 2, 0);
   c.node_px.assign(c.names.size(), ImVec2(0, 0));
   c.node_r.assign(c.names.size(), 0);
   c.node_labels.assign(c.names.size(), 0);
@@ -193,8 +205,8 @@ void save(const TopologyState& st, Cache& c, UiState& ui) {
 }
 
 // A key that changes whenever the session's trace may have been rebuilt.
-uint64_t trace_generation(const Session& s) {
-  uint64_t g = s.source_text().size() * 0x9E3779B97F4A7C15ULL;
+uint64_t trace_generation(const Session& s, size_t scenario_hash) {
+  uint64_t g = scenario_hash * 0x9E3779B97F4A7C15ULL;
   for (const Intervention& i : s.interventions()) g = (g ^ uint64_t(i.at) ^ i.packet) * 0x100000001B3ULL + 1;
   return g ^ s.interventions().size();
 }
@@ -381,7 +393,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     return;
   }
   if (scenario_changed(s, c) || st.pos.size() != n || st.layout_for != s.path()) rebuild_for_scenario(s, st, c);
-  c.looks.update(s.trace(), s.visible(), trace_generation(s));
+  if (c.link_labels_lang != language()) build_link_labels(w, c);
+  c.looks.update(s.trace(), s.visible(), trace_generation(s, c.text_hash));
   const Style sty = current_style();
   const Lang lang = language();
   const Time now = s.now();
@@ -400,7 +413,13 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Put the nodes back where tcplab places them"));
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", tr("drag nodes · click a packet · right-click it to drop it"));
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", tr("Drag a node to move it (the layout is saved).\nHover a packet to read it, click it to inspect it,\nright-click it to drop, delay, duplicate or corrupt it."));
+  ImGui::SameLine();
+  const std::vector<InFlightFrame> flights = w.in_flight();
+  if (flights.empty()) ImGui::TextDisabled("%s", tr("No packets on the wires at this moment."));
+  else ImGui::TextDisabled("%s %zu", tr("Packets on the wires:"), flights.size());
 
   // ---- the canvas and its margins ----
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -531,7 +550,6 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   }
 
   // ---- packets on the wires: size, then place, beside each other when they crowd ----
-  const std::vector<InFlightFrame> flights = w.in_flight();
   c.boxes.clear();
   std::fill(c.link_max_w.begin(), c.link_max_w.end(), 0.0f);
   std::fill(c.link_sum_w.begin(), c.link_sum_w.end(), 0.0f);
@@ -548,12 +566,12 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     b.label_w = ImGui::CalcTextSize(b.label).x + 2 * pad + (f.retx ? retx_tag_w : 0);
     const auto li = static_cast<size_t>(f.link);
     c.link_max_w[li] = std::max(c.link_max_w[li], b.label_w);
-    c.link_sum_w[li] += b.label_w + px(4);
+    c.link_sum_w[li * 2 + (f.side & 1)] += b.label_w + px(4);
     c.boxes.push_back(b);
   }
   for (LaneState& ls : c.lanes) ls = LaneState{};
   const float fall_px = px(30);
-  const float compact_w = px(12), compact_h = px(9);
+  const float compact_w = px(16), compact_h = px(12);
   for (PacketBox& b : c.boxes) {
     const InFlightFrame& f = flights[b.flight];
     const Link& l = links[static_cast<size_t>(f.link)];
@@ -569,7 +587,9 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     const float gap = std::max(0.0f, len - start - stop);
     // Too many to read on this link: small boxes, labels on hover.
     const auto li = static_cast<size_t>(f.link);
-    b.compact = c.link_sum_w[li] > 2.0f * kLanes * std::max(gap, px(20));
+    // (Measured along the link, boxes that do not fit its lanes side by side would overlap.)
+    b.compact = c.link_sum_w[li * 2 + (f.side & 1)] * (std::abs(u.x) + std::abs(u.y) * box_h / std::max(1.0f, c.link_max_w[li])) >
+                0.9f * kLanes * std::max(gap, px(20));
     const float bw = b.compact ? compact_w : b.label_w, bh = b.compact ? compact_h : box_h;
     const float lane_w = b.compact ? compact_w : c.link_max_w[li];
     const float ext_along = std::abs(u.x) * bw + std::abs(u.y) * bh;
@@ -636,6 +656,10 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
             const float reach = icon_reach(type, r, u) + px(14) + spot.along_from_node * std::max(0.0f, len - 2 * r);
             at = ImVec2(P.x + u.x * reach, P.y + u.y * reach + px(6));
             side = u.x < -0.3f ? -1.0f : u.x > 0.3f ? 1.0f : 0.0f;
+            // Beside the ✕ only when the text fits before the node at the other end.
+            const float room = len - reach - icon_reach(nodes[static_cast<size_t>(other)].type,
+                                                        c.node_r[static_cast<size_t>(other)], u);
+            if (std::abs(u.x) * room < ImGui::CalcTextSize(drop_reason(pe.why)).x + px(16)) side = 0;
           }
         }
       }
@@ -643,6 +667,8 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
       const float alpha = 1.0f - *age * *age;
       const bool grey = pe.why == DropWhy::OtherHost;  // a flooded frame, filtered: not an error
       const ImU32 col = with_alpha(grey ? sty.drop_grey : sty.drop, alpha);
+      if (ui.sel.packet != 0 && ui.sel.packet == pe.id)
+        dl->AddCircle(at, px(13), with_alpha(sty.select, alpha), 24, px(3));
       draw_cross(dl, at, px(grey ? 5 : 8), col, px(grey ? 2 : 3.5f));
       // The reason, and under it what was lost.
       const char* why = drop_reason(pe.why);
@@ -709,9 +735,6 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   if (links.empty()) {
     const char* t = tr("No links: these nodes are not connected to each other.");
     dl->AddText(ImVec2(cv.p0.x + px(8), cv.p0.y + px(4)), sty.dim, t);
-  } else if (c.boxes.empty()) {
-    const char* t = tr("No packets on the wires at this moment.");
-    dl->AddText(ImVec2(cv.p0.x + px(8), cv.p0.y + px(4)), sty.faint, t);
   }
   dl->PopClipRect();
 

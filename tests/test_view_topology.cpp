@@ -302,14 +302,16 @@ TEST_CASE("the layout reads like the lessons: client on the left, server on the 
     CHECK(at(g, pos, "h2").x == 0);
     CHECK(at(g, pos, "server").x == 1);
     CHECK(at(g, pos, "sw1").x < at(g, pos, "r1").x);
+    // The 20 ms bottleneck gets more room than the 1 ms links, where the queue builds up.
+    CHECK(at(g, pos, "server").x - at(g, pos, "r1").x > 1.5f * (at(g, pos, "r1").x - at(g, pos, "sw1").x));
   }
 }
 
 TEST_CASE("layouts of odd graphs: nothing, one node, isolated nodes, 200 nodes") {
   CHECK(auto_layout(TopologyGraph{}).empty());
-  TopologyGraph one{{"a"}, {NodeType::Host}, {}};
+  TopologyGraph one{{"a"}, {NodeType::Host}, {}, {}};
   CHECK(auto_layout(one)[0] == NodePos{0.5f, 0.5f});
-  TopologyGraph loners{{"a", "b", "c"}, {NodeType::Host, NodeType::Host, NodeType::Host}, {{0, 0}, {0, 7}}};
+  TopologyGraph loners{{"a", "b", "c"}, {NodeType::Host, NodeType::Host, NodeType::Host}, {{0, 0}, {0, 7}}, {}};
   const auto lp = auto_layout(loners);
   CHECK(lp[0].x < lp[1].x);
   CHECK(lp[1].x < lp[2].x);

@@ -21,7 +21,10 @@ TopologyGraph graph_of(const World& w) {
     g.names.push_back(n.name);
     g.types.push_back(n.type);
   }
-  for (const Link& l : w.links()) g.links.emplace_back(l.ends[0].node, l.ends[1].node);
+  for (const Link& l : w.links()) {
+    g.links.emplace_back(l.ends[0].node, l.ends[1].node);
+    g.delays.push_back(l.delay);
+  }
   return g;
 }
 
@@ -172,16 +175,55 @@ struct PartLayout {
   size_t rows = 1;
 };
 
-PartLayout from_layering(const Layering& L) {
+// How wide the gap after each column is: links of longer delay get more room (up to 1.6 times
+// the usual), so that the slow link of a lesson is where packets are easy to see and the
+// drawing hints at the delays. Weights grow with the square root: 20 ms next to 1 ms links
+// is wider, not twenty times wider.
+std::vector<float> column_gaps(const Layering& L, const TopologyGraph& g) {
+  std::vector<float> gaps(L.cols.size() > 1 ? L.cols.size() - 1 : 0, 1.0f);
+  if (g.delays.size() != g.links.size() || gaps.empty()) return gaps;
+  std::vector<int> col(g.names.size(), -1);
+  for (size_t c = 0; c < L.cols.size(); ++c)
+    for (int32_t v : L.cols[c]) col[static_cast<size_t>(v)] = static_cast<int>(c);
+  std::vector<Time> positive;
+  for (Time d : g.delays)
+    if (d > 0) positive.push_back(d);
+  if (positive.empty()) return gaps;
+  std::nth_element(positive.begin(), positive.begin() + static_cast<std::ptrdiff_t>(positive.size() / 2), positive.end());
+  const double median = static_cast<double>(positive[positive.size() / 2]);
+  std::vector<Time> widest(gaps.size(), 0);
+  for (size_t i = 0; i < g.links.size(); ++i) {
+    const auto [a, b] = g.links[i];
+    if (a < 0 || b < 0 || static_cast<size_t>(a) >= col.size() || static_cast<size_t>(b) >= col.size()) continue;
+    const int ca = col[static_cast<size_t>(a)], cb = col[static_cast<size_t>(b)];
+    if (ca < 0 || cb < 0 || std::abs(ca - cb) != 1) continue;
+    Time& w = widest[static_cast<size_t>(std::min(ca, cb))];
+    w = std::max(w, g.delays[i]);
+  }
+  for (size_t c = 0; c < gaps.size(); ++c)
+    gaps[c] = static_cast<float>(std::clamp(std::sqrt(static_cast<double>(widest[c]) / median), 1.0, 1.6));
+  return gaps;
+}
+
+PartLayout from_layering(const Layering& L, const TopologyGraph& g) {
   PartLayout out;
   out.rows = L.rows;
-  const float last = static_cast<float>(L.cols.size() - 1);
+  const std::vector<float> gaps = column_gaps(L, g);
+  std::vector<float> xs(L.cols.size(), 0.5f);
+  if (!gaps.empty()) {
+    const float total = std::accumulate(gaps.begin(), gaps.end(), 0.0f);
+    float run = 0;
+    for (size_t c = 0; c < L.cols.size(); ++c) {
+      xs[c] = run / total;
+      if (c < gaps.size()) run += gaps[c];
+    }
+  }
   for (size_t c = 0; c < L.cols.size(); ++c) {
     const auto& column = L.cols[c];
     const float k = static_cast<float>(column.size());
     for (size_t i = 0; i < column.size(); ++i) {
       // Centred in the band: a column of k nodes takes k of its rows.
-      const float x = last > 0 ? static_cast<float>(c) / last : 0.5f;
+      const float x = xs[c];
       const float y = static_cast<float>(L.rows) / 2 + static_cast<float>(i) - (k - 1) / 2;
       out.at.emplace_back(column[i], NodePos{x, y});
     }
@@ -298,7 +340,7 @@ std::vector<NodePos> auto_layout(const TopologyGraph& g) {
     std::sort(part.begin(), part.end());
     const Layering L = layer_part(part, g, adj);
     // Columns taller than a window can show side by side: go radial.
-    parts.push_back(L.rows > 10 ? radial(part, g, adj) : from_layering(L));
+    parts.push_back(L.rows > 10 ? radial(part, g, adj) : from_layering(L, g));
   }
   // Parts are stacked top to bottom, each in a band of its rows; loners share a row.
   size_t total_rows = loners.empty() ? 0 : 1;

@@ -22,18 +22,21 @@ struct NodePos {
   bool operator==(const NodePos&) const = default;
 };
 
-// The graph the layout is made from: node names and types, and links as node pairs.
+// The graph the layout is made from: node names and types, links as node pairs and their
+// delays (optional: empty means all alike).
 struct TopologyGraph {
   std::vector<std::string> names;
   std::vector<NodeType> types;
   std::vector<std::pair<int32_t, int32_t>> links;
+  std::vector<Time> delays;
 };
 TopologyGraph graph_of(const World& w);
 
 // A layered layout that reads like a lesson's drawing: columns by hop count from a host
 // chosen so that hosts end up on the left and right sides (client - sw1 - server reads
 // left to right, routers in the middle), nodes in a column ordered to avoid crossings
-// and spaced evenly. Disconnected parts are stacked; isolated nodes form a row at the
+// and spaced evenly; a column gap is wider (up to 1.6 times) when its links are slower than the
+// scenario's usual link. Disconnected parts are stacked; isolated nodes form a row at the
 // bottom. Deterministic: the same graph gives the same layout.
 std::vector<NodePos> auto_layout(const TopologyGraph& g);
 
