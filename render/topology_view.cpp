@@ -416,10 +416,16 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr("Drag a node to move it (the layout is saved).\nHover a packet to read it, click it to inspect it,\nright-click it to drop, delay, duplicate or corrupt it."));
-  ImGui::SameLine();
   const std::vector<InFlightFrame> flights = w.in_flight();
-  if (flights.empty()) ImGui::TextDisabled("%s", tr("No packets on the wires at this moment."));
-  else ImGui::TextDisabled("%s %zu", tr("Packets on the wires:"), flights.size());
+  {
+    // The count of frames on the wires, when the toolbar has room for it.
+    char count[96];
+    if (flights.empty()) std::snprintf(count, sizeof count, "%s", tr("No packets on the wires at this moment."));
+    else std::snprintf(count, sizeof count, "%s %zu", tr("Packets on the wires:"), flights.size());
+    ImGui::SameLine();
+    if (ImGui::CalcTextSize(count).x <= ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", count);
+    else ImGui::NewLine();
+  }
 
   // ---- the canvas and its margins ----
   const ImVec2 avail = ImGui::GetContentRegionAvail();
