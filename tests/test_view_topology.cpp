@@ -190,7 +190,7 @@ TEST_CASE("packet looks are read incrementally and again when the trace is rebui
   CHECK(inc.size() <= 1);
 }
 
-TEST_CASE("a packet's place on its wire: proportional to time; a lost one falls after half way") {
+TEST_CASE("a packet's place on its wire is proportional to time, and a lost one falls after half way") {
   CHECK(flight_spot(10, 10, 20, false).along == 0);
   CHECK(flight_spot(15, 10, 20, false).along == doctest::Approx(0.5));
   CHECK(flight_spot(25, 10, 20, false).along == 1);  // clamped
