@@ -79,9 +79,19 @@ struct Selection {
 
 // ---- per-view state (each view owns its struct; the app owns them all) ------------------
 struct TopologyState {
-  std::map<std::string, std::pair<float, float>> pos;  // node name -> position in [0,1]²
-  bool layout_dirty = false;  // the app saves it (beside the scenario or in ~/.config)
-  std::string dragging;
+  // The layout (sim/view/topology_layout.h): node positions in [0,1]², by node index, made
+  // for the scenario `layout_for` names. Saved on drag release beside the scenario or in
+  // ~/.config/tcplab/layouts; loaded when the view first sees the scenario.
+  std::vector<std::pair<float, float>> pos;
+  std::string layout_for;
+  int32_t dragging = -1;      // the node being dragged
+  bool drag_moved = false;    // it moved: save the layout on release
+  uint64_t menu_packet = 0;   // the packet whose right-click menu is open …
+  int32_t menu_link = -1;     // … on this link
+  // What the view caches between frames (packet looks read from the trace, label text,
+  // scratch buffers): defined in render/topology_view.cpp, rebuilt when missing.
+  struct Cache;
+  std::shared_ptr<Cache> cache;
 };
 struct LadderState {
   float zoom = 1.0f;          // pixels per simulated ms, times the UI scale
