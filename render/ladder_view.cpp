@@ -247,21 +247,32 @@ void timer_tooltip(const LadderTimer& t) {
   ImGui::EndTooltip();
 }
 
-// Node, socket and address above each lifeline (drawn once the layout is known).
+// Node, socket and address above each lifeline (drawn once the layout is known). Each
+// side keeps to its half, so close lifelines do not mix their addresses.
 void draw_header(ImDrawList* dl, ImVec2 o, const LadderModel& m, const LadderLayout& L, float width) {
   const float h = ImGui::GetTextLineHeight();
+  const float mid = (L.x_life[0] + L.x_life[1]) / 2, gap = px(6);
   for (size_t k = 0; k < 2; ++k) {
     const LadderLifeline& l = m.lifelines[k];
     const std::string lines[3] = {l.node_name.empty() ? l.endpoint : l.node_name, l.socket,
                                   l.node_name.empty() ? std::string() : l.endpoint};
+    const float lo = k == 0 ? 0.0f : mid + gap, hi = k == 0 ? mid - gap : width;
     for (int i = 0; i < 3; ++i) {
       if (lines[i].empty()) continue;
-      const std::string t = fit_text(lines[i], width / 2 - px(4), text_width);
+      const std::string t = fit_text(lines[i], std::max(0.0f, hi - lo), text_width);
       const float w = text_width(t);
-      const float x = std::clamp(L.x_life[k] - w / 2, 0.0f, std::max(0.0f, width - w));
+      const float x = std::clamp(L.x_life[k] - w / 2, lo, std::max(lo, hi - w));
       dl->AddText(ImVec2(o.x + x, o.y + h * float(i)), i == 0 ? text_colour() : dim_colour(), t.c_str());
     }
   }
+}
+
+// Text of the state column, smaller in a narrow window (LadderLayout::state_scale),
+// centred on its line.
+void small_text(ImDrawList* dl, ImVec2 at, float scale, ImU32 c, const std::string& t) {
+  const float size = ImGui::GetFontSize() * scale;
+  at.y += (ImGui::GetTextLineHeight() - ImGui::GetTextLineHeight() * scale) / 2;
+  dl->AddText(ImGui::GetFont(), size, at, c, t.c_str());
 }
 
 void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel& m) {
@@ -287,7 +298,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   p.max_idle_px = 3.5f * line_h;
   p.pad = px(6);
   p.top = line_h;
-  p.min_gap = px(110);
+  p.min_gap = text_width("seq=1 ack=1") + px(16);  // room for a label wrapped on a few lines
   p.lang = ui.lang;
   p.clip_y0 = scroll - view_h * 0.5f;  // a margin, for labels of arrows partly on screen
   p.clip_y1 = scroll + view_h * 1.5f;
@@ -347,7 +358,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
     }
     if (t.end == LadderTimerEnd::Fired)
       dl->AddLine(P(x0 - px(3), g.y1), P(x1 + px(3), g.y1), colour(ladder_timer_colour(t.kind)), px(2.5f));
-    if (g.caption_shown) dl->AddText(P(g.cx, g.cy), colour(ladder_timer_colour(t.kind)), g.caption.c_str());
+    if (g.caption_shown) small_text(dl, P(g.cx, g.cy), L.state_scale, colour(ladder_timer_colour(t.kind)), g.caption);
     const bool on_bar = mc.x >= x0 - px(3) && mc.x <= x1 + px(3) && mc.y >= g.y0 && mc.y <= g.y1;
     const bool on_caption = g.caption_shown && mc.x >= g.cx && mc.x <= g.cx + g.cw && mc.y >= g.cy && mc.y <= g.cy + line_h;
     if (hovered_area && (on_bar || on_caption)) hovered_timer = &t;
@@ -369,7 +380,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
     const bool now_state = int(i) == current[k];
     if (now_state)
       dl->AddRectFilled(P(x - px(3), g.y), P(x + g.w + px(3), g.y + line_h), cursor_colour() & 0x40FFFFFF, px(3));
-    dl->AddText(P(x, g.y), text_colour(), g.text.c_str());
+    small_text(dl, P(x, g.y), L.state_scale, text_colour(), g.text);
     if (hovered_area && mc.x >= x && mc.x <= x + g.w && mc.y >= g.y && mc.y <= g.y + line_h) hovered_state = &sm;
   }
 
@@ -436,7 +447,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   for (const LadderTimer& t : m.timers) {
     if (t.end != LadderTimerEnd::Running || t.t_set > m.now || t.due < m.now) continue;
     const size_t k = size_t(t.side & 1);
-    const std::string text = fmt(tr("%s: %s left"), to_string(t.kind), format_ladder_time(t.due - m.now));
+    const std::string text = fmt(tr("%s: %s left"), to_string(t.kind), format_ladder_duration(t.due - m.now));
     const std::string fitted = fit_text(text, L.x_life[1] - L.x_life[0] - 2 * p.pad, text_width);
     const float tw = text_width(fitted);
     const float x = k == 0 ? L.x_life[0] + p.pad : L.x_life[1] - p.pad - tw;

@@ -369,14 +369,25 @@ class Reader {
       LadderTimer& t = m_.timers[open->second];
       t.t_end = e.t;
       t.end = how;
+      last_closed_[key] = open->second;
       open_timers_.erase(open);
       open = open_timers_.end();
     };
     if (tm.op == "set") {
+      bool rearm = open != open_timers_.end();
       close(LadderTimerEnd::Rearmed);
+      // Cancelled and set again at the same instant (an ACK restarting the RTO, RFC 6298
+      // §5.3) is one timer restarted, not a new wait.
+      if (auto last = last_closed_.find(key); !rearm && last != last_closed_.end()) {
+        LadderTimer& prev = m_.timers[last->second];
+        if (prev.end == LadderTimerEnd::Cancelled && prev.t_end == e.t) {
+          prev.end = LadderTimerEnd::Rearmed;
+          rearm = true;
+        }
+      }
       note_time(e.t);
       open_timers_[key] = m_.timers.size();
-      m_.timers.push_back(LadderTimer{it->second, kind, e.t, tm.at, tm.at, LadderTimerEnd::Running});
+      m_.timers.push_back(LadderTimer{it->second, kind, e.t, tm.at, tm.at, LadderTimerEnd::Running, rearm});
     } else if (tm.op == "fire") {
       close(LadderTimerEnd::Fired);
     } else if (tm.op == "cancel") {
@@ -515,7 +526,7 @@ class Reader {
   LadderModel m_;
   std::array<bool, 2> opened_{false, false};
   std::array<Time, 2> open_{0, 0}, close_{kNever, kNever};
-  std::map<std::tuple<int32_t, std::string, int>, size_t> open_timers_;
+  std::map<std::tuple<int32_t, std::string, int>, size_t> open_timers_, last_closed_;
   std::unordered_map<uint64_t, FrameInfo> frames_;
   std::map<PacketKey, size_t> by_key_;  // the latest arrow of each packet key
   std::vector<size_t> in_flight_;       // arrows that may still be on their way
@@ -541,14 +552,14 @@ const char* to_string(LadderTimerKind k) {
 
 const char* ladder_drop_reason(std::string_view why) {
   if (why == "loss") return "link loss";
-  if (why == "fault") return "dropped by a fault rule";
+  if (why == "fault") return "fault rule";
   if (why == "queue") return "queue full";
   if (why == "ttl") return "TTL expired";
   if (why == "noroute") return "no route";
   if (why == "noarp") return "no ARP reply";
   if (why == "closed") return "port closed";
   if (why == "checksum") return "bad checksum";
-  if (why == "backlog") return "accept queue full";
+  if (why == "backlog") return "backlog full";
   return "lost packet";
 }
 
@@ -646,6 +657,10 @@ const LadderModel& LadderBuilder::update(const Session& s, const SocketRef& sel,
   set_labels(m, s, *c, conns, st.reader->setup());
   st.reader->finish(s.now());
   return m;
+}
+
+std::string ladder_timer_caption(const LadderTimer& t) {
+  return std::string(to_string(t.kind)) + " " + format_ladder_duration(t.due - t.t_set);
 }
 
 LadderModel build_ladder(const Session& s, const SocketRef& sel, bool all_between_nodes) {
@@ -761,11 +776,6 @@ class Occupied {
   float tallest_ = 0;
 };
 
-// "RTO 220 ms": the timer and the length it was armed for.
-std::string timer_caption(const LadderTimer& t) {
-  return std::string(to_string(t.kind)) + " " + format_ladder_time(t.due - t.t_set);
-}
-
 // A round tick step (1, 2 or 5 × 10^k ns, from 1 µs) at least `min_ns` long.
 Time tick_step(double min_ns) {
   for (Time mag = kUs;; mag *= 10) {
@@ -781,6 +791,21 @@ std::string format_ladder_time(Time t) {
   char buf[32];
   const bool ms = std::llabs(t) < kSec;
   std::snprintf(buf, sizeof buf, "%.3f", ms ? double(t) / double(kMs) : double(t) / double(kSec));
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s + (ms ? " ms" : " s");
+}
+
+std::string format_ladder_duration(Time t) {
+  const bool ms = std::llabs(t) < kSec;
+  const double v = ms ? double(t) / double(kMs) : double(t) / double(kSec);
+  const double a = std::fabs(v);
+  const int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
@@ -877,14 +902,23 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
   for (const LadderLayout::Break& b : L.breaks) aw = std::max(aw, width(b.text));
   L.axis_w = aw + 2 * pad;
   L.bar_w = std::max(4.0f, p.line_h * 0.4f);
-  float sw = width("ESTABLISHED");
-  for (const LadderStateMark& s : m.states) sw = std::max(sw, width(s.label));
+  // The state column: whole state names first, then timer captions; when the window is
+  // narrow the column's text gets smaller (state_scale) before anything is cut, and the
+  // space between the lifelines never falls below min_gap.
+  float states_w = width("ESTABLISHED");
+  for (const LadderStateMark& s : m.states) states_w = std::max(states_w, width(s.label));
+  float captions_w = 0;
   for (const LadderTimer& t : m.timers)
-    if (in_window(t.t_set, t.t_end)) sw = std::max(sw, width(timer_caption(t)));
+    if (!t.continues && in_window(t.t_set, t.t_end)) captions_w = std::max(captions_w, width(ladder_timer_caption(t)));
   const float side_extra = pad + L.bar_w + pad;  // bar and its gaps, beside each lifeline
   const float room = p.width - L.axis_w - 2 * (side_extra + pad);
-  // State names stay whole unless the space between the lifelines would be too narrow.
-  if (room - 2 * sw < p.min_gap) sw = std::max(width("CLOS…"), (room - p.min_gap) / 2);
+  float sw = std::max(states_w, captions_w);
+  if (room - 2 * sw < p.min_gap) sw = states_w;
+  if (room - 2 * sw < p.min_gap) {
+    L.state_scale = p.small_scale;
+    sw = states_w * L.state_scale;
+    if (room - 2 * sw < p.min_gap) sw = std::max(width("CLOS…") * L.state_scale, (room - p.min_gap) / 2);
+  }
   L.state_w = sw;
   L.x_state[0] = L.axis_w + pad + sw;
   L.x_bar[0] = L.x_state[0] + pad + L.bar_w / 2;
@@ -911,16 +945,24 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
     if (on_screen(g.y0 - 2 * p.line_h, g.y1 + 2 * p.line_h)) {
       taken.add({g.x1 - head, g.y1 - head / 2, g.x1 + head, g.y1 + head / 2});
       if (a.end == LadderArrowEnd::Dropped) {
+        const float lo_x = L.x_life[0] + pad, hi_x = L.x_life[1] - pad;
         g.why = translate(ladder_drop_reason(a.why), p.lang);
-        const float w = width(g.why);
+        float w = width(g.why);
         const bool rightward = a.to > a.from;
-        // Beside the ✕, away from the arrow; inside the lifelines when at the peer.
+        // Beside the ✕, away from the arrow; inside the lifelines when at the peer;
+        // under the ✕ when the side has no room; cut only when even that is too narrow.
         if (a.x_end >= 1.0) {
           g.why_x = rightward ? g.x1 - cross - pad - w : g.x1 + cross + pad;
           g.why_y = g.y1 + cross * 0.5f;
         } else {
           g.why_x = rightward ? g.x1 + cross + pad : g.x1 - cross - pad - w;
           g.why_y = g.y1 - p.line_h / 2;
+        }
+        if (g.why_x < lo_x || g.why_x + w > hi_x) {
+          g.why = fit_text(g.why, hi_x - lo_x, width);
+          w = width(g.why);
+          g.why_x = std::clamp(g.x1 - w / 2, lo_x, std::max(lo_x, hi_x - w));
+          g.why_y = g.y1 + cross + 1;
         }
         taken.add({g.why_x, g.why_y, g.why_x + w, g.why_y + p.line_h});
       }
@@ -943,14 +985,26 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
       options.push_back({a.label});
     } else if (a.prefix.empty()) {
       options.push_back(wrap_text(a.text, max_w, 2, width));
+      options.push_back(wrap_text(a.text, max_w, 3, width));
       options.push_back({fit_text(a.text, max_w, width)});
     } else {
-      std::vector<std::string> two{fit_text(a.prefix, max_w, width)};
-      for (std::string& l : wrap_text(a.text, max_w, 2, width)) two.push_back(std::move(l));
-      options.push_back(std::move(two));
-      options.push_back({fit_text(a.prefix, max_w, width), fit_text(a.text, max_w, width)});
+      for (size_t n : {1, 2, 3}) {
+        std::vector<std::string> lines{fit_text(a.prefix, max_w, width)};
+        for (std::string& l : wrap_text(a.text, max_w, n, width)) lines.push_back(std::move(l));
+        options.push_back(std::move(lines));
+      }
       options.push_back({fit_text(a.label, max_w, width)});
     }
+    // Whole numbers before cut ones (the prefix may be cut: its colour says it), fewer
+    // lines before more.
+    const bool has_prefix = !a.prefix.empty();
+    auto cuts = [&](const std::vector<std::string>& lines) {
+      int n = 0;
+      for (size_t i = has_prefix && lines.size() > 1 ? 1 : 0; i < lines.size(); ++i)
+        if (lines[i].size() >= 3 && lines[i].compare(lines[i].size() - 3, 3, "…") == 0) ++n;
+      return n;
+    };
+    std::stable_sort(options.begin(), options.end(), [&](const auto& x, const auto& y) { return cuts(x) < cuts(y); });
     auto line_y = [&](float x) {
       if (std::fabs(g.x1 - g.x0) < 1) return std::min(g.y0, g.y1);
       const float f = std::clamp((x - g.x0) / (g.x1 - g.x0), 0.0f, 1.0f);
@@ -1010,8 +1064,8 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
     g.index = i;
     g.y = std::max(Y(s.t) - p.line_h / 2, below[k]);
     g.x = L.x_state[k];
-    g.text = on_screen(g.y, g.y + p.line_h) ? fit_text(s.label, L.state_w, width) : s.label;
-    g.w = width(g.text);
+    g.text = on_screen(g.y, g.y + p.line_h) ? fit_text(s.label, L.state_w / L.state_scale, width) : s.label;
+    g.w = width(g.text) * L.state_scale;
     below[k] = g.y + p.line_h;
     lowest = std::max(lowest, below[k]);
     L.states.push_back(std::move(g));
@@ -1033,9 +1087,9 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
     g.x = L.x_bar[k];
     g.y0 = Y(t.t_set);
     g.y1 = Y(t.t_end);
-    {
-      g.caption = fit_text(timer_caption(t), L.state_w, width);
-      g.cw = width(g.caption);
+    if (!t.continues) {  // a re-armed timer is one wait: captioned where it began
+      g.caption = fit_text(ladder_timer_caption(t), L.state_w / L.state_scale, width);
+      g.cw = width(g.caption) * L.state_scale;
       g.cx = k == 0 ? L.x_state[0] - g.cw : L.x_state[1];
       for (int row = 0; row < 3 && !g.caption_shown; ++row) {
         const float y = g.y0 + float(row) * p.line_h;

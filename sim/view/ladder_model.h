@@ -83,8 +83,12 @@ struct LadderTimer {
   Time due = 0;               // the expiry the stack set (`at` of the set event)
   Time t_end = 0;             // fire / cancel / re-arm time; `due` while Running
   LadderTimerEnd end = LadderTimerEnd::Running;
+  bool continues = false;     // armed again as the previous one was re-armed (one wait going on)
 };
 const char* to_string(LadderTimerKind k);  // "RTO", "TIME-WAIT", "persist"
+// "RTO 220 ms", "TIME-WAIT 60 s": the timer and the length it was armed for (three
+// significant digits: "RTO 283 ms", not "RTO 283.305 ms").
+std::string ladder_timer_caption(const LadderTimer& t);
 
 struct LadderModel {
   bool has_connection = false;  // false: nothing to draw ("No TCP connection yet")
@@ -171,6 +175,7 @@ struct LadderLayoutParams {
   float pad = 6;              // small gaps
   float top = 8;              // above the first event
   float min_gap = 120;        // narrowest space between the lifelines
+  float small_scale = 0.8f;   // state and timer text in a narrow window
   Lang lang = Lang::En;       // the words beside a ✕
   // Labels, captions and ticks are placed only for what lies between these heights (the
   // part on screen), so a long transfer costs no more per frame than a short one.
@@ -184,6 +189,7 @@ struct LadderLayout {
   std::array<float, 2> x_bar{};      // timer bars' centres
   std::array<float, 2> x_state{};    // state text: right edge (side 0) / left edge (side 1)
   float state_w = 0, bar_w = 0;
+  float state_scale = 1;             // text size of states and timer captions (narrow windows)
   float height = 0;                  // down to the cursor and running timers, plus a margin
   double y_now = 0;
 
@@ -231,7 +237,9 @@ LadderLayout layout_ladder(const LadderModel& m, const LadderLayoutParams& p, co
 // The text cut to at most `max_px`, ending in "…" when something was cut.
 std::string fit_text(std::string_view text, float max_px, const TextWidth& width);
 
-// "120 ms", "1.52 s", "60.3 s": how the axis and the timers write a time.
+// "120 ms", "1.52 s", "60.31 s": how the axis and the tooltips write a time.
 std::string format_ladder_time(Time t);
+// A duration to three significant digits: "283 ms", "1.5 ms", "60 s" (captions, countdowns).
+std::string format_ladder_duration(Time t);
 
 }  // namespace tcplab

@@ -73,8 +73,9 @@ class Svg {
   }
   // `y` is the top of the line of text.
   void text(double x, double y, std::string_view s, const std::string& colour, const char* anchor = "start",
-            bool bold = false, const std::string& tooltip = "") {
-    out_ += "<text x=\"" + num(x) + "\" y=\"" + num(y + kLine * 0.72) + "\" fill=\"" + colour + "\"";
+            bool bold = false, const std::string& tooltip = "", double scale = 1) {
+    out_ += "<text x=\"" + num(x) + "\" y=\"" + num(y + kLine * (0.5 + 0.22 * scale)) + "\" fill=\"" + colour + "\"";
+    if (scale != 1) out_ += " font-size=\"" + num(kFont * scale) + "\"";
     if (std::string_view(anchor) != "start") out_ += std::string(" text-anchor=\"") + anchor + "\"";
     if (bold) out_ += " font-weight=\"bold\"";
     out_ += ">" + esc(s);
@@ -147,6 +148,8 @@ std::string ladder_svg(const Session& s, const SocketRef& sel, bool all_between_
   const float gap = std::clamp(widest + 6 * kPad, 320.0f, 900.0f);
   float sw = mono_width("ESTABLISHED");
   for (const LadderStateMark& st : m.states) sw = std::max(sw, mono_width(st.label));
+  for (const LadderTimer& t : m.timers)
+    if (!t.continues) sw = std::max(sw, mono_width(ladder_timer_caption(t)));
   const float bar_w = std::max(4.0f, kLine * 0.4f);
   p.width = mono_width("00.000 ms") + kPad + 2 * (kPad + sw + 3 * kPad + bar_w) + gap;
   p.min_gap = gap;
@@ -231,7 +234,8 @@ std::string ladder_svg(const Session& s, const SocketRef& sel, bool all_between_
              t.end == LadderTimerEnd::Running ? " fill-opacity=\"0.5\"" : " fill-opacity=\"0.85\"");
     if (t.end == LadderTimerEnd::Fired)  // the expiry itself: a short bar across
       svg.line(g.x - L.bar_w, g.y1, g.x + L.bar_w, g.y1, rgb(ink(ladder_timer_colour(t.kind))), 2);
-    if (g.caption_shown) svg.text(g.cx, g.cy, g.caption, rgb(ink(ladder_timer_colour(t.kind))));
+    if (g.caption_shown)
+      svg.text(g.cx, g.cy, g.caption, rgb(ink(ladder_timer_colour(t.kind))), "start", false, "", L.state_scale);
     svg.raw("</g>\n");
   }
   // States beside their lifeline, with a dotted lead to it.
@@ -240,7 +244,7 @@ std::string ladder_svg(const Session& s, const SocketRef& sel, bool all_between_
     const bool left = st.side == 0;
     const float lead_y = g.y + kLine / 2;
     svg.line(left ? g.x + 1 : g.x - 1, lead_y, L.x_life[size_t(st.side & 1)], lead_y, faint, 1, "1 2");
-    svg.text(g.x, g.y, g.text, fg, left ? "end" : "start", true, st.why);
+    svg.text(g.x, g.y, g.text, fg, left ? "end" : "start", true, st.why, L.state_scale);
   }
   // Arrows.
   for (const LadderLayout::ArrowGeom& g : L.arrows) {
