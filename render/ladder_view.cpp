@@ -25,7 +25,6 @@ namespace {
 struct ModelCache {
   LadderBuilder builder;
   const LadderModel* model = nullptr;
-  std::vector<Connection> conns;  // for the combo
 };
 
 ModelCache& cache() {
@@ -36,7 +35,6 @@ ModelCache& cache() {
 const ModelCache& model_for(const Session& s, const SocketRef& sel, bool all) {
   ModelCache& c = cache();
   c.model = &c.builder.update(s, sel, all);
-  c.conns = list_connections(s.trace(), s.visible(), s.context());
   return c;
 }
 
@@ -165,8 +163,8 @@ void draw_toolbar(const Session& s, UiState& ui, Intents& out, const ModelCache&
   const std::string preview =
       c.model->has_connection ? connection_text(c.model->title) : std::string(tr("No TCP connection yet"));
   if (ImGui::BeginCombo("##ladder_conn", preview.c_str())) {
-    for (size_t i = 0; i < c.conns.size(); ++i) {
-      const Connection& k = c.conns[i];
+    for (size_t i = 0; i < c.builder.connections().size(); ++i) {
+      const Connection& k = c.builder.connections()[i];
       const bool selected = c.model->has_connection && (k.a.ref == c.model->selected);
       ImGui::PushID(int(i));
       if (ImGui::Selectable(connection_text(k.label(s.context())).c_str(), selected))
@@ -184,8 +182,11 @@ void draw_toolbar(const Session& s, UiState& ui, Intents& out, const ModelCache&
 
   const std::string zoom_label = std::string(tr("Zoom (px/ms)")) + "##ladder_zoom";
   ImGui::SetNextItemWidth(px(130));
-  ImGui::SliderFloat(zoom_label.c_str(), &st.zoom, 0.05f, 50.0f, "%.2f",
-                     ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::SliderFloat(zoom_label.c_str(), &st.zoom, 0.05f, 50.0f, "%.2f",
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+    st.zoom_anchor = s.now();  // keep the cursor where the eye is while zooming
+    st.zoom_anchor_dy = -1;
+  }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Ctrl + mouse wheel zooms the ladder"));
   const std::string save = tr("Save ladder as SVG");
   same_line_if_fits(text_width(save) + px(40));
@@ -448,9 +449,11 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
     if (t.end != LadderTimerEnd::Running || t.t_set > m.now || t.due < m.now) continue;
     const size_t k = size_t(t.side & 1);
     const std::string text = fmt(tr("%s: %s left"), to_string(t.kind), format_ladder_duration(t.due - m.now));
-    const std::string fitted = fit_text(text, L.x_life[1] - L.x_life[0] - 2 * p.pad, text_width);
+    // It may run past the other lifeline (it has its own background), not off the window.
+    const std::string fitted = fit_text(text, width - L.axis_w - 2 * p.pad, text_width);
     const float tw = text_width(fitted);
-    const float x = k == 0 ? L.x_life[0] + p.pad : L.x_life[1] - p.pad - tw;
+    const float x = k == 0 ? std::min(L.x_life[0] + p.pad, width - p.pad - tw)
+                           : std::max(L.axis_w + p.pad, L.x_life[1] - p.pad - tw);
     const ImVec2 a = P(x, left_y);
     dl->AddRectFilled(ImVec2(a.x - px(3), a.y), ImVec2(a.x + tw + px(3), a.y + line_h),
                       colour(ladder_timer_colour(t.kind)), px(3));
@@ -475,7 +478,8 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
     st.zoom_anchor_dy = mouse.y - ImGui::GetWindowPos().y;
     st.zoom = std::clamp(st.zoom * std::pow(1.2f, io.MouseWheel), 0.05f, 50.0f);
   } else if (st.zoom_anchor >= 0) {
-    ImGui::SetScrollY(std::max(0.0f, float(L.axis.y_of(st.zoom_anchor)) - st.zoom_anchor_dy));
+    const float dy = st.zoom_anchor_dy < 0 ? view_h * 0.65f : st.zoom_anchor_dy;
+    ImGui::SetScrollY(std::max(0.0f, float(L.axis.y_of(st.zoom_anchor)) - dy));
     st.zoom_anchor = -1;
   } else if (st.follow && st.last_now != m.now) {
     // Follow: when the cursor moved out of the comfortable middle, bring it back.

@@ -88,7 +88,7 @@ struct LadderState {
   bool all_between_nodes = false;  // all traffic between the connection's two nodes
   Time last_now = -1;         // the cursor when last drawn (follow scrolls when it moves)
   Time zoom_anchor = -1;      // Ctrl+wheel zoom keeps this time under the mouse …
-  float zoom_anchor_dy = 0;   // … at this height in the scrolled area
+  float zoom_anchor_dy = 0;   // … at this height in the scrolled area (< 0: where follow puts it)
 };
 struct InspectorState {
   int hovered_field = -1;     // index into the dissection, for the hex highlight

@@ -120,6 +120,8 @@ class LadderBuilder {
   LadderBuilder(LadderBuilder&&) noexcept;
   LadderBuilder& operator=(LadderBuilder&&) noexcept;
   const LadderModel& update(const Session& s, const SocketRef& sel, bool all_between_nodes);
+  // Every connection of the visible trace, as of the last update (list_connections()).
+  const std::vector<Connection>& connections() const;
 
  private:
   struct State;
