@@ -104,12 +104,6 @@ using FourTuple = std::tuple<uint32_t, uint16_t, uint32_t, uint16_t>;
 
 bool seq_after(uint32_t a, uint32_t b) { return int32_t(a - b) > 0; }
 
-struct Side {
-  int32_t node = -1;
-  std::string sock;  // empty: the peer has no simulated socket
-  Time open = 0, close = kNever;  // the socket's life: first state event .. CLOSED
-};
-
 // Sum of link delays on the cheapest path between two nodes (Dijkstra over the few links
 // of a lesson's topology): how long a packet of that connection takes, before any has
 // arrived to tell.
