@@ -94,9 +94,12 @@ struct TopologyState {
   std::shared_ptr<Cache> cache;
 };
 struct LadderState {
-  float zoom = 1.0f;          // pixels per simulated ms, times the UI scale
+  float zoom = 6.0f;          // pixels per simulated ms, times the UI scale
   bool follow = true;         // keep the cursor in view
   bool all_between_nodes = false;  // all traffic between the connection's two nodes
+  Time last_now = -1;         // the cursor when last drawn (follow scrolls when it moves)
+  Time zoom_anchor = -1;      // Ctrl+wheel zoom keeps this time under the mouse …
+  float zoom_anchor_dy = 0;   // … at this height in the scrolled area (< 0: where follow puts it)
 };
 struct InspectorState {
   int hovered_field = -1;     // index into the dissection, for the hex highlight
