@@ -273,17 +273,18 @@ size_t box_of(TcpState s) {
 std::optional<size_t> edge_for(TcpState from, TcpState to, std::string_view why) {
   const Built& b = built();
   const size_t from_box = box_of(from);
-  std::optional<size_t> fallback;
+  // The edge whose keys the reason contains; otherwise the figure's edge; otherwise the
+  // one without keys (the usual cause); otherwise any.
+  std::optional<size_t> figure, keyless, any;
   for (size_t i = 0; i < b.d.edges.size(); ++i) {
     const DiagramEdge& e = b.d.edges[i];
     if (e.from != from_box || b.d.boxes[e.to].state != to) continue;
-    if (b.keys[i].empty()) {
-      if (!fallback) fallback = i;
-    } else if (why_matches(why, b.keys[i])) {
-      return i;
-    }
+    if (!b.keys[i].empty() && why_matches(why, b.keys[i])) return i;
+    if (e.in_figure && !figure) figure = i;
+    if (b.keys[i].empty() && !keyless) keyless = i;
+    if (!any) any = i;
   }
-  return fallback;
+  return figure ? figure : keyless ? keyless : any;
 }
 
 DiagramPoint edge_start(const TcpStateDiagram& d, const DiagramEdge& e) { return anchor(d, e.from, e.from_anchor); }
