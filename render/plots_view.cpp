@@ -10,6 +10,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -228,7 +229,10 @@ void hover_readout(ImDrawList* dl, const Axes& ax, const std::vector<Series>& ss
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (m.x < ax.a.x || m.x > ax.b.x || m.y < ax.a.y || m.y > ax.b.y) return;
   const Time t = ax.t_at(m.x);
-  if (t > now) return;  // nothing is known past the cursor
+  if (t > now) {  // nothing is known past the cursor yet
+    ImGui::SetTooltip(tr("t = %s ms: later than the cursor. Click to go there."), format_ms(t).c_str());
+    return;
+  }
   dl->AddLine(ImVec2(m.x, ax.a.y), ImVec2(m.x, ax.b.y), with_alpha(c.cursor, 0.6f), 1.0f);
   ImGui::BeginTooltip();
   ImGui::Text(tr("t = %s ms"), format_ms(t).c_str());
@@ -258,6 +262,7 @@ void hover_readout(ImDrawList* dl, const Axes& ax, const std::vector<Series>& ss
   for (Time r : s.rto_expiries)
     if (std::fabs(ax.x(r) - m.x) <= reach && r <= now) ++fires;
   if (fires > 0) ImGui::TextColored(ImColor(c.rto), tr("the retransmission timer expired (%d)"), fires);
+  ImGui::TextDisabled("%s", tr("Click to go to this time."));
   ImGui::EndTooltip();
 }
 
@@ -279,17 +284,19 @@ struct PlotSpec {
   bool rto_marks = false;   // timer expiries as vertical lines
 };
 
-void draw_plot(const char* id, ImVec2 pos, ImVec2 size, const PlotSpec& spec, const SenderSeries& s,
-               const PlotsState& st, const Colors& c, Time t0, Time t1, float left) {
+// Draws one plot; returns the time the student clicked, to go there.
+std::optional<Time> draw_plot(const char* id, ImVec2 pos, ImVec2 size, const PlotSpec& spec, const SenderSeries& s,
+                              const PlotsState& st, const Colors& c, Time t0, Time t1, float left) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
   ImGui::SetCursorScreenPos(pos);
   ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   const float top = font * 1.45f, bottom = spec.time_labels ? font * 1.5f : px(6), right = px(30);
   Axes ax;
   ax.a = ImVec2(pos.x + left, pos.y + top);
   ax.b = ImVec2(pos.x + size.x - right, pos.y + size.y - bottom);
-  if (ax.b.x - ax.a.x < px(30) || ax.b.y - ax.a.y < px(16)) return;  // no room
+  if (ax.b.x - ax.a.x < px(30) || ax.b.y - ax.a.y < px(16)) return std::nullopt;  // no room
   ax.t0 = t0;
   ax.t1 = t1;
   const Time now = s.end;
@@ -325,7 +332,8 @@ void draw_plot(const char* id, ImVec2 pos, ImVec2 size, const PlotSpec& spec, co
     for (Time r : s.rto_expiries)
       if (r <= now && r >= t0) {
         const float x = ax.x(r);
-        for (float y = ax.a.y; y < ax.b.y; y += px(6)) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + px(3), ax.b.y)), with_alpha(c.rto, 0.7f), 1.0f);
+        for (float y = ax.a.y; y < ax.b.y; y += px(6))
+          dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + px(3), ax.b.y)), with_alpha(c.rto, 0.7f), 1.0f);
       }
   const float thick = std::max(1.5f, px(2.0f));
   for (const Series& x : spec.series) draw_steps(dl, ax, *x.line, now, x.color, thick, x.dashed);
@@ -334,7 +342,8 @@ void draw_plot(const char* id, ImVec2 pos, ImVec2 size, const PlotSpec& spec, co
     for (Time r : s.retransmits)
       if (r <= now && r >= t0) {
         const float x = ax.x(r), h = px(7);
-        dl->AddTriangleFilled(ImVec2(x, ax.b.y - h), ImVec2(x - h * 0.5f, ax.b.y), ImVec2(x + h * 0.5f, ax.b.y), c.retx);
+        dl->AddTriangleFilled(ImVec2(x, ax.b.y - h), ImVec2(x - h * 0.5f, ax.b.y), ImVec2(x + h * 0.5f, ax.b.y),
+                              c.retx);
       }
   // The cursor: everything left of it has happened.
   const float xc = ax.x(now);
@@ -355,10 +364,15 @@ void draw_plot(const char* id, ImVec2 pos, ImVec2 size, const PlotSpec& spec, co
     const float from = ax.a.x + ImGui::CalcTextSize(spec.title).x + px(16);
     if (from + ImGui::CalcTextSize(note.c_str()).x > pos.x + size.x) note = short_note;
     const float nw = ImGui::CalcTextSize(note.c_str()).x;
-    if (from + nw <= pos.x + size.x) dl->AddText(ImVec2(std::max(from, ax.b.x - nw), pos.y + px(1)), c.ssthresh, note.c_str());
+    if (from + nw <= pos.x + size.x)
+      dl->AddText(ImVec2(std::max(from, ax.b.x - nw), pos.y + px(1)), c.ssthresh, note.c_str());
   }
   dl->PopClipRect();
-  if (ImGui::IsItemHovered()) hover_readout(dl, ax, spec.series, c, now, s, spec.bytes, st.in_segments);
+  if (!hovered) return std::nullopt;
+  hover_readout(dl, ax, spec.series, c, now, s, spec.bytes, st.in_segments);
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (clicked && m.x >= ax.a.x && m.x <= ax.b.x) return ax.t_at(m.x);
+  return std::nullopt;
 }
 
 std::string sender_key(const SenderSeries& s) { return std::to_string(s.ref.node) + "/" + s.ref.sock; }
@@ -367,6 +381,68 @@ std::string sender_label(const Session& ses, const SenderSeries& s) {
   const auto& names = ses.context().node_names;
   const size_t n = static_cast<size_t>(s.ref.node);
   return (s.ref.node >= 0 && n < names.size() ? names[n] : std::string("?")) + " " + s.ref.sock + " → " + s.remote;
+}
+
+// The series are a function of the trace up to the cursor, but building them reads every
+// segment of the connection: too slow to redo on each frame of a long run (the congestion
+// lesson has tens of thousands). So the builders live between frames and are fed only the
+// events that became visible since; a step back, another connection, an intervention or
+// a rebuilt trace starts them again. Derived data, not view state: it is kept here rather
+// than in PlotsState.
+struct SeriesCache {
+  struct Side {
+    SocketRef ref;
+    std::string local, remote;
+    bool operator==(const Side&) const = default;
+  };
+  std::vector<Side> sides;
+  std::vector<SenderSeriesBuilder> builders;
+  const Session* session = nullptr;
+  size_t interventions = 0, trace_size = 0;
+  // The last event fed, to notice a trace that was recorded again differently.
+  Time last_t = -1;
+  EvKind last_ev = EvKind::App;
+  int32_t last_node = -1;
+};
+
+bool same_event(const TraceEvent& e, const SeriesCache& c) {
+  return e.t == c.last_t && e.ev == c.last_ev && e.node == c.last_node;
+}
+
+// The series of the connection's sides at the cursor (a, then b).
+std::vector<const SenderSeries*> connection_series(const Session& s, const Connection& conn) {
+  static SeriesCache cache;
+  std::vector<SeriesCache::Side> sides;
+  if (!conn.a.listener) {
+    sides.push_back({conn.a.ref, conn.a.local, conn.a.remote});
+    if (conn.b) sides.push_back({conn.b->ref, conn.b->local, conn.b->remote});
+  }
+  const auto& trace = s.trace();
+  const size_t count = s.visible();
+  const size_t fed = cache.builders.empty() ? 0 : cache.builders.front().fed();
+  const bool valid = cache.session == &s && cache.sides == sides && cache.interventions == s.interventions().size() &&
+                     trace.size() >= cache.trace_size && count >= fed &&
+                     (fed == 0 || (fed <= trace.size() && same_event(trace[fed - 1], cache)));
+  if (!valid) {
+    cache = SeriesCache{};
+    cache.sides = sides;
+    cache.session = &s;
+    cache.interventions = s.interventions().size();
+    if (!conn.a.listener) {
+      cache.builders.emplace_back(conn.a);
+      if (conn.b) cache.builders.emplace_back(*conn.b);
+    }
+  }
+  for (SenderSeriesBuilder& b : cache.builders) b.feed(trace, count);
+  cache.trace_size = trace.size();
+  if (count > 0 && count <= trace.size()) {
+    cache.last_t = trace[count - 1].t;
+    cache.last_ev = trace[count - 1].ev;
+    cache.last_node = trace[count - 1].node;
+  }
+  std::vector<const SenderSeries*> out;
+  for (SenderSeriesBuilder& b : cache.builders) out.push_back(&b.series(s.now()));
+  return out;
 }
 
 // A legend entry: a small checkbox whose tick and text have the series' colour, and what
@@ -391,7 +467,6 @@ void legend_box(const char* label, bool* v, ImU32 col, const char* explain) {
 }  // namespace
 
 void draw_plots(const Session& s, UiState& ui, Intents& out) {
-  (void)out;
   if (!ImGui::Begin(window_title("Plots", "plots").c_str())) {
     ImGui::End();
     return;
@@ -403,7 +478,9 @@ void draw_plots(const Session& s, UiState& ui, Intents& out) {
     ImGui::End();
     return;
   }
-  const std::vector<SenderSeries> senders = plot_series(s.trace(), s.visible(), *conn, s.now());
+  const std::vector<const SenderSeries*> sides = connection_series(s, *conn);
+  std::vector<const SenderSeries*> senders;
+  for (size_t i : plotted_senders(sides)) senders.push_back(sides[i]);
   if (senders.empty()) {
     ImGui::TextDisabled("%s", conn->a.listener ? tr("A listening socket sends nothing: select one of its connections.")
                                                : tr("Nothing to plot yet: the connection is not established."));
@@ -411,18 +488,18 @@ void draw_plots(const Session& s, UiState& ui, Intents& out) {
     return;
   }
   PlotsState& st = ui.plots;
-  const SenderSeries* cur = &senders.front();
-  for (const SenderSeries& x : senders)
-    if (sender_key(x) == st.sender) cur = &x;
+  const SenderSeries* cur = senders.front();
+  for (const SenderSeries* x : senders)
+    if (sender_key(*x) == st.sender) cur = x;
   const Colors c = colors(ui.present);
 
   // Which sender (when both send), then the legend, as one compact row.
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(2), px(1)));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(3)));
   if (senders.size() > 1) {
-    for (const SenderSeries& x : senders) {
-      if (&x != &senders.front()) ImGui::SameLine();
-      if (ImGui::RadioButton(sender_label(s, x).c_str(), &x == cur)) st.sender = sender_key(x);
+    for (const SenderSeries* x : senders) {
+      if (x != senders.front()) ImGui::SameLine();
+      if (ImGui::RadioButton(sender_label(s, *x).c_str(), x == cur)) st.sender = sender_key(*x);
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Both sides send data: choose whose windows to plot."));
   } else {
@@ -463,16 +540,20 @@ void draw_plots(const Session& s, UiState& ui, Intents& out) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const float left = ImGui::CalcTextSize("8888.8").x + px(10);
   const float gap = px(8);
+  std::optional<Time> clicked;  // a click on a plot goes to that time
   if (avail.x > avail.y * 2.4f) {  // wide: side by side
     const float w = (avail.x - gap) / 2;
-    draw_plot("##plot_win", pos, ImVec2(w, avail.y), win, *cur, st, c, t0, t1, left);
-    draw_plot("##plot_rto", ImVec2(pos.x + w + gap, pos.y), ImVec2(w, avail.y), rto, *cur, st, c, t0, t1, left);
+    clicked = draw_plot("##plot_win", pos, ImVec2(w, avail.y), win, *cur, st, c, t0, t1, left);
+    const ImVec2 at(pos.x + w + gap, pos.y);
+    if (auto t = draw_plot("##plot_rto", at, ImVec2(w, avail.y), rto, *cur, st, c, t0, t1, left)) clicked = t;
   } else {  // stacked, one time axis under both
     const float h1 = (avail.y - gap) * 0.58f, h2 = avail.y - gap - h1;
     win.time_labels = false;
-    draw_plot("##plot_win", pos, ImVec2(avail.x, h1), win, *cur, st, c, t0, t1, left);
-    draw_plot("##plot_rto", ImVec2(pos.x, pos.y + h1 + gap), ImVec2(avail.x, h2), rto, *cur, st, c, t0, t1, left);
+    clicked = draw_plot("##plot_win", pos, ImVec2(avail.x, h1), win, *cur, st, c, t0, t1, left);
+    const ImVec2 at(pos.x, pos.y + h1 + gap);
+    if (auto t = draw_plot("##plot_rto", at, ImVec2(avail.x, h2), rto, *cur, st, c, t0, t1, left)) clicked = t;
   }
+  if (clicked) out.push_back(Intent(Intent::Kind::Seek).with_t(*clicked));
   ImGui::End();
 }
 

@@ -236,7 +236,9 @@ std::optional<Time> draw_diagram(const char* id, ImVec2 canvas_pos, ImVec2 canva
   for (size_t i = 0; i < d.edges.size(); ++i)
     if (lit[i].rank >= 0 && d.edges[i].same_route_as && *d.edges[i].same_route_as < replaced.size())
       replaced[*d.edges[i].same_route_as] = true;
-  auto trail_alpha = [](int rank) { return rank <= 0 ? 1.0f : std::max(0.16f, 0.8f * std::pow(0.62f, static_cast<float>(rank - 1))); };
+  auto trail_alpha = [](int rank) {
+    return rank <= 0 ? 1.0f : std::max(0.16f, 0.8f * std::pow(0.62f, static_cast<float>(rank - 1)));
+  };
   constexpr int kTrail = 6;  // older transitions than this are drawn like untaken edges
 
   // 1. The figure's edges, thin and grey (those taken recently come later, on top).
@@ -376,14 +378,25 @@ std::optional<Time> draw_diagram(const char* id, ImVec2 canvas_pos, ImVec2 canva
 std::string wrap_text(const std::string& text, float width) {
   std::string out, line;
   size_t i = 0;
+  // A code point at `k` and its length; CJK (from U+2E80) may break anywhere.
+  auto cjk_at = [&](size_t k, size_t* len) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    size_t n = 1;
+    while (k + n < text.size() && (static_cast<unsigned char>(text[k + n]) & 0xC0) == 0x80) ++n;
+    *len = n;
+    uint32_t cp = 0;
+    if (n == 3) cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[k + 1]) & 0x3Fu) << 6) |
+                     (static_cast<unsigned char>(text[k + 2]) & 0x3Fu);
+    return n >= 3 && (n > 3 || cp >= 0x2E80);
+  };
   while (i < text.size()) {
-    // The next token: a space, a run of ASCII non-space bytes, or one non-ASCII code point.
-    size_t j = i + 1;
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      while (j < text.size() && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) ++j;
-    } else if (c != ' ') {
-      while (j < text.size() && text[j] != ' ' && static_cast<unsigned char>(text[j]) < 0x80) ++j;
+    // The next token: a space, one CJK character, or a run of anything else.
+    size_t j = i + 1, len = 1;
+    if (text[i] != ' ' && !cjk_at(i, &len)) {
+      j = i;
+      while (j < text.size() && text[j] != ' ' && !cjk_at(j, &len)) j += len;
+    } else {
+      j = i + len;
     }
     const std::string token = text.substr(i, j - i);
     i = j;

@@ -200,7 +200,8 @@ TEST_CASE("the figure's edges carry RFC 9293 Figure 5's labels (TCP-REFERENCE T1
   CHECK_FALSE(d.boxes[d.edges[*edge_for(S::Closed, S::SynSent)].from].second_closed);
   // Transitions the figure leaves out still have an edge, chosen by the trace's reason.
   const auto rst = edge_for(S::Established, S::Closed, "RST received: connection reset (RFC 9293 §3.10.7.4 step 2)");
-  const auto abort = edge_for(S::Established, S::Closed, "close() with unread data: reset (RFC 9293 §3.6.1 SHLD-3, Linux)");
+  const auto abort =
+      edge_for(S::Established, S::Closed, "close() with unread data: reset (RFC 9293 §3.6.1 SHLD-3, Linux)");
   REQUIRE(rst.has_value());
   REQUIRE(abort.has_value());
   CHECK(std::string(d.edges[*rst].event) == "rcv RST");
@@ -315,7 +316,8 @@ TEST_CASE("handshake: before the SYN-ACK arrives the client is SYN-SENT, and bef
   CHECK(none.lit_box() == box_of(S::Closed));
 }
 
-TEST_CASE("four-way close: the active closer goes FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT; the passive one ends in the bottom CLOSED") {
+TEST_CASE("four-way close: the active closer goes FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT; the passive one ends in the "
+          "bottom CLOSED") {
   Session s = open_lesson("four-way-close");
   s.seek(s.scenario().duration);
   const Connection c = selected(s);
@@ -469,6 +471,33 @@ TEST_CASE("bytes in flight: never negative, exactly the unacknowledged bytes, 0 
     CHECK(client.flight.at(s.now()) == 0.0);
     CHECK(client.rto_expiries.size() >= 1);
   }
+}
+
+TEST_CASE("plots: series fed frame by frame while the lesson plays equal the series built at once") {
+  Session s = open_lesson("congestion");
+  s.seek(3 * kSec);
+  const Connection c = selected(s);
+  SenderSeriesBuilder b(c.a);
+  for (Time t = 0; t <= 3 * kSec; t += 250 * kMs) {  // a student pressing play
+    s.seek(t);
+    b.feed(s.trace(), s.visible());
+  }
+  const SenderSeries& fed = b.series(s.now());
+  const SenderSeries once = sender_series(s.trace(), s.visible(), c.a, s.now());
+  auto same = [](const PlotLine& x, const PlotLine& y) {
+    if (x.steps.size() != y.steps.size()) return false;
+    for (size_t i = 0; i < x.steps.size(); ++i)
+      if (x.steps[i].t != y.steps[i].t || x.steps[i].v != y.steps[i].v || x.steps[i].known != y.steps[i].known)
+        return false;
+    return true;
+  };
+  CHECK(fed.cwnd.steps.size() > 100);
+  CHECK(same(fed.cwnd, once.cwnd));
+  CHECK(same(fed.ssthresh, once.ssthresh));
+  CHECK(same(fed.flight, once.flight));
+  CHECK(same(fed.rto, once.rto));
+  CHECK(fed.retransmits == once.retransmits);
+  CHECK(fed.data_bytes == once.data_bytes);
 }
 
 TEST_CASE("plots: a listener or a connection that has sent nothing gives no series; step lines hold their value") {

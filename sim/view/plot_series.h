@@ -11,6 +11,9 @@
 
 #include "sim/core/time.h"
 #include "sim/proto/tcp_cc.h"  // kInfiniteSsthresh: "not set yet"
+#include "sim/proto/tcp_seq.h"
+#include "sim/trace/tcp_relative.h"
+#include "sim/wire/address.h"
 #include "sim/trace/trace_event.h"
 #include "sim/view/connections.h"
 
@@ -51,7 +54,36 @@ struct SenderSeries {
 std::vector<SenderSeries> plot_series(const std::vector<TraceEvent>& events, size_t count, const Connection& c,
                                       Time now);
 
-// One side's series, whether it sent anything or not (used by plot_series; tests).
+// The same choice over series already built: indices into `sides` (a, then b), in order.
+std::vector<size_t> plotted_senders(const std::vector<const SenderSeries*>& sides);
+
+// One side's series, built event by event, so that a view can feed it only the events
+// that became visible since its last frame (a long run has tens of thousands of them).
+class SenderSeriesBuilder {
+ public:
+  explicit SenderSeriesBuilder(const ConnectionSide& side);
+  // Reads events[fed(), count), in trace order.
+  void feed(const std::vector<TraceEvent>& events, size_t count);
+  size_t fed() const { return fed_; }
+  // The series so far, ending at the cursor `now`.
+  const SenderSeries& series(Time now);
+
+ private:
+  struct Endpoint {
+    Ipv4 addr;
+    uint16_t port = 0;
+  };
+  SenderSeries out_;
+  std::optional<Endpoint> local_, remote_;
+  size_t fed_ = 0;
+  TcpRelative rel_;
+  bool started_ = false;
+  SeqNum snd_nxt_, snd_una_;
+  uint32_t own_mss_ = 0, peer_mss_ = 0;
+  std::optional<Time> first_;
+};
+
+// One side's series from events[0, count), whether it sent anything or not.
 SenderSeries sender_series(const std::vector<TraceEvent>& events, size_t count, const ConnectionSide& side,
                            Time now);
 

@@ -67,7 +67,8 @@ std::vector<EdgeSpec> make_edges(const std::vector<DiagramBox>& boxes) {
       {0.64f, mid(kRowClosed, kRowListen)}, true, "T5");
   add(closed, syn_sent, {1, -0.3f}, {0.55f, -1}, P{0.925f, kRowClosed - 0.01f}, none, "active OPEN",
       "create TCB, snd SYN", {0.915f, lerp(kRowClosed, kRowSyn, 0.34f)}, true, "T2");
-  const P ss_closed_c{0.77f, lerp(kRowClosed, kRowSyn, 0.21f)}, ss_closed_label{0.775f, lerp(kRowClosed, kRowSyn, 0.64f)};
+  const P ss_closed_c{0.77f, lerp(kRowClosed, kRowSyn, 0.21f)};
+  const P ss_closed_label{0.775f, lerp(kRowClosed, kRowSyn, 0.64f)};
   add(syn_sent, closed, {-0.55f, -1}, {1, 0.55f}, ss_closed_c, none, "CLOSE", "delete TCB", ss_closed_label, true,
       "T8");
   add(listen, syn_rcvd, {-0.6f, 1}, {0.6f, -1}, P{0.23f, lerp(kRowListen, kRowSyn, 0.3f)}, none, "rcv SYN",
