@@ -87,6 +87,14 @@ const char* short_name(TcpState s) {
 
 float dist2(ImVec2 a, ImVec2 b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
 
+// A moment of the run: milliseconds as the ladder writes them, seconds for long runs.
+std::string when(Time t) {
+  if (t < 10 * kSec) return format_ms(t) + " ms";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
+  return buf;
+}
+
 std::string ago(Time dt) {
   char buf[48];
   if (dt < kSec) std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(dt) / 1e6);
@@ -359,7 +367,7 @@ std::optional<Time> draw_diagram(const char* id, ImVec2 canvas_pos, ImVec2 canva
       if (lit[*best].rank >= 0) {
         const StateTransition& t = tr_list[lit[*best].transition];
         ImGui::Separator();
-        ImGui::Text(tr("Taken at %s ms (%s before the cursor)"), format_ms(t.t).c_str(), ago(t.age).c_str());
+        ImGui::Text(tr("Taken at %s (%s before the cursor)"), when(t.t).c_str(), ago(t.age).c_str());
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         ImGui::TextUnformatted(tr(t.why.c_str()));
         ImGui::PopTextWrapPos();
@@ -427,7 +435,7 @@ Footer footer_text(const SocketStates& hist) {
   if (last->edge && *last->edge < d.edges.size())
     f.edge = std::string(d.edges[*last->edge].event) + " / " + d.edges[*last->edge].action;
   char buf[64];
-  std::snprintf(buf, sizeof buf, tr("At %s ms: "), format_ms(last->t).c_str());
+  std::snprintf(buf, sizeof buf, tr("At %s: "), when(last->t).c_str());
   f.why = buf + std::string(tr(last->why.c_str()));
   return f;
 }
@@ -515,7 +523,10 @@ void draw_state_diagram(const Session& s, UiState& ui, Intents& out) {
   const auto conns = list_connections(s.trace(), s.visible(), s.context());
   const auto conn = pick_connection(conns, SocketRef{ui.sel.conn_node, ui.sel.conn_sock});
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if (!conn) {
+  if (!conn && !conns.empty()) {
+    // Only listeners so far: show the (first) one waiting in LISTEN.
+    draw_side(s, ui, out, "##side_a", avail, &conns.front().a);
+  } else if (!conn) {
     draw_side(s, ui, out, "##side_none", avail, nullptr);
   } else if (!conn->b) {
     draw_side(s, ui, out, "##side_a", avail, &conn->a);
