@@ -305,7 +305,7 @@ std::optional<Time> draw_diagram(const char* id, ImVec2 canvas_pos, ImVec2 canva
   }
 
   // 4. Labels: every figure edge when there is room; taken ones always, on top.
-  const ImU32 plain_bg = with_alpha(pal.label_bg, 0.8f);
+  const ImU32 plain_bg = with_alpha(pal.label_bg, 0.95f);
   if (m.all_labels)
     for (size_t i = 0; i < d.edges.size(); ++i)
       if (d.edges[i].in_figure && !replaced[i] && (lit[i].rank < 0 || lit[i].rank >= kTrail))
