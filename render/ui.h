@@ -124,6 +124,20 @@ struct ConsoleState {
 };
 struct PlotsState {
   bool show_cwnd = true, show_ssthresh = true, show_flight = true, show_rto = true;
+  bool show_srtt = true;      // the smoothed RTT under the RTO it feeds (RFC 6298 §2)
+  bool in_segments = false;   // window axis in segments (MSS) instead of bytes
+  std::string sender;         // "node/sock" of the side whose plots are shown; empty = first
+};
+struct StateDiagramState {
+  // When each socket's latest transition was first drawn ("node/sock" -> how many
+  // transitions it had then, the time of the last one, the wall time): the view animates
+  // a transition for about a second after it appears, and again after a step back.
+  struct Seen {
+    size_t count = 0;
+    Time t = -1;
+    double wall = 0;
+  };
+  std::map<std::string, Seen> seen;
 };
 
 struct Windows {  // which panels are open
@@ -144,6 +158,7 @@ struct UiState {
   InspectorState inspector;
   ConsoleState console;
   PlotsState plots;
+  StateDiagramState state_diagram;
   std::string status;          // one line for the status bar (errors of applied intents)
   double wall_time = 0;        // seconds since start, for animations (fading transitions)
 };
