@@ -374,10 +374,12 @@ void App::place_windows(bool force) {
   // Window titles change with the language; the "###id" part is what ImGui keys on.
   place("###timeline", 0, top, W, tl_h);
   if (ui_.present) {
-    place("###topology", 0, 0, W * 0.38f, top * 0.55f);
-    place("###lesson", 0, top * 0.55f, W * 0.38f, top * 0.45f);
-    place("###ladder", W * 0.38f, 0, W * 0.34f, top);
-    place("###state", W * 0.72f, 0, W * 0.28f, top);
+    // The class follows the ladder: it gets the widest column.
+    const float p1 = W * 0.33f, p2 = W * 0.39f, p3 = W - p1 - p2;
+    place("###topology", 0, 0, p1, top * 0.55f);
+    place("###lesson", 0, top * 0.55f, p1, top * 0.45f);
+    place("###ladder", p1, 0, p2, top);
+    place("###state", p1 + p2, 0, p3, top);
     return;
   }
   const float c1 = W * 0.36f, c2 = W * 0.30f, c3 = W - c1 - c2;
@@ -409,7 +411,11 @@ void App::frame() {
   if (!p && w.console) draw_console(s, ui_, out);
   if (!p && w.plots) draw_plots(s, ui_, out);
   place_windows(layout_reset_ > 0);
-  if (layout_reset_ > 0) --layout_reset_;
+  if (layout_reset_ > 0) {
+    // ImGui focuses the last window created; after a (re)layout none is special.
+    ImGui::SetWindowFocus(nullptr);
+    --layout_reset_;
+  }
   draw_status_bar();
   draw_dialogs(dialogs_, catalog_, s, out);
   for (Intent& in : out) pending_.push_back(std::move(in));
@@ -524,9 +530,11 @@ void App::draw_status_bar() {
       ImGui::SameLine();
       ImGui::TextUnformatted(("|  " + ui_.status).c_str());
     }
+    // The hint at the right end, when the line has room for it.
     const char* hint = tr("F1: keyboard shortcuts");
     const float hw = ImGui::CalcTextSize(hint).x;
-    if (ImGui::GetContentRegionAvail().x > hw + px(24)) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + px(24) + hw < right) {
       ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - hw);
       ImGui::TextDisabled("%s", hint);
     }
