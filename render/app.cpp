@@ -238,7 +238,8 @@ int App::run() {
     if (!png_request_.empty() && layout_reset_ == 0 && !fonts_dirty_ && png_wait_-- <= 0) {
       const std::string path = std::exchange(png_request_, {});
       if (save_png(path)) {
-        if (!script_) ui_.status = std::string(tr("Saved ")) + path;  // scripts shoot many; keep them clean
+        // A script's screenshots stay out of the status line (it would be in the next ones).
+        if (std::exchange(png_announce_, false)) ui_.status = std::string(tr("Saved ")) + path;
       } else {
         ui_.status = std::string(tr("Cannot write ")) + path;
         std::cerr << "tcplab: cannot write " << path << "\n";
@@ -685,6 +686,7 @@ void App::apply(const Intent& in) {
       if (dialogs_.kind == DialogKind::Screenshot) dialogs_.kind = DialogKind::None;
       png_request_ = in.text;
       png_wait_ = 2;
+      png_announce_ = true;
       break;
     case K::TogglePresent:
       ui_.present = !ui_.present;

@@ -61,6 +61,7 @@ class App {
                           // area is known only after the menu bar was drawn once)
   std::string png_request_;  // a screenshot to take once the layout has settled
   int png_wait_ = 0;
+  bool png_announce_ = false;  // asked for by the student: say "Saved …" when done
   bool fonts_dirty_ = true;
   float font_scale_built_ = 0;
   bool cjk_missing_ = false;

@@ -362,6 +362,9 @@ bool ScriptPlayer::expand(const ScriptCommand& c, const Session& s, const UiStat
 }
 
 void ScriptPlayer::before_frame(ImGuiIO& io, const Session& s, const UiState& ui, FrameRequests& req) {
+  // Every frame, to the end: the mouse stays where the script left it (the frames after the
+  // last command still render a screenshot), never where the X pointer happens to be.
+  in_.write(io);
   if (finished_) {
     req.quit = true;
     return;
@@ -381,7 +384,6 @@ void ScriptPlayer::before_frame(ImGuiIO& io, const Session& s, const UiState& ui
   }
   Micro m = std::move(frames_.front());
   frames_.pop_front();
-  in_.write(io);  // the mouse stays where the script left it
   m(io, req);
 }
 

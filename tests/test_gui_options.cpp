@@ -93,6 +93,17 @@ TEST_SUITE("gui options") {
     CHECK(accept({"--bench-step-back", "50"}).bench_step_back == 50);
   }
 
+  TEST_CASE("--hide takes window ids, one or a comma-separated list, and names the known ones") {
+    CHECK(accept({"--hide", "plots"}).hide == std::vector<std::string>{"plots"});
+    CHECK(accept({"--hide", "console,tables", "--hide", "plots"}).hide ==
+          std::vector<std::string>{"console", "tables", "plots"});
+    const std::string e = refuse({"--hide", "ladder,ladr"});
+    CHECK(contains(e, "--hide: unknown window 'ladr'"));
+    CHECK(contains(e, "topology, ladder, state, lesson, timeline, inspector, tables, console, plots"));
+    CHECK(contains(refuse({"--hide", ""}), "unknown window ''"));
+    CHECK(gui_window_ids().size() == 9);
+  }
+
   TEST_CASE("an unknown option is named, with the nearest one") {
     const std::string e = refuse({"--presnt"});
     CHECK(contains(e, "unknown option '--presnt'"));
@@ -138,7 +149,7 @@ TEST_SUITE("gui options") {
 
   TEST_CASE("every flag is known to is_gui_option, so `tcplab --present` reaches the GUI") {
     for (const char* f : {"--present", "--lang", "--scale", "--screenshot", "--at", "--size", "--select",
-                          "--bench-frames", "--monkey", "--monkey-seed", "--script", "--dump-windows"})
+                          "--bench-frames", "--monkey", "--monkey-seed", "--script", "--dump-windows", "--hide"})
       CHECK(is_gui_option(f));
     CHECK_FALSE(is_gui_option("--until"));
     CHECK(contains(gui_usage_text(), "--screenshot"));
