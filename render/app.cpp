@@ -11,17 +11,21 @@
 #include <stb_image_write.h>
 #include <sys/stat.h>
 
-#include <filesystem>
-
 #include <algorithm>
+#include <cerrno>
+#include <cfloat>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "render/fonts.h"
 #include "sim/cli/cli.h"
-#include "sim/scenario/scenario_loader.h"
+#include "sim/trace/pcap_writer.h"
+#include "sim/view/ladder_svg.h"
 
 namespace tcplab::ui {
 namespace {
@@ -32,42 +36,124 @@ long long mtime_of(const std::string& path) {
   return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
+std::string read_text_file(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = bool(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Presentation mode: everything 1.6× larger for the back of a classroom.
+constexpr float kPresentScale = 1.6f;
+
+// A high-contrast light theme for projectors: black on white, dark borders, saturated
+// highlights (washed-out greys disappear on a projector in a lit room).
+void style_present(ImGuiStyle& style) {
+  ImGui::StyleColorsLight(&style);
+  ImVec4* c = style.Colors;
+  const ImVec4 black(0, 0, 0, 1), white(1, 1, 1, 1);
+  c[ImGuiCol_Text] = black;
+  c[ImGuiCol_TextDisabled] = ImVec4(0.30f, 0.30f, 0.30f, 1);
+  c[ImGuiCol_WindowBg] = white;
+  c[ImGuiCol_ChildBg] = white;
+  c[ImGuiCol_PopupBg] = white;
+  c[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.85f);
+  c[ImGuiCol_MenuBarBg] = ImVec4(0.88f, 0.88f, 0.88f, 1);
+  c[ImGuiCol_TitleBg] = ImVec4(0.82f, 0.82f, 0.82f, 1);
+  c[ImGuiCol_TitleBgActive] = ImVec4(0.70f, 0.80f, 1.00f, 1);
+  c[ImGuiCol_TitleBgCollapsed] = ImVec4(0.82f, 0.82f, 0.82f, 1);
+  c[ImGuiCol_FrameBg] = ImVec4(0.93f, 0.93f, 0.93f, 1);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.80f, 0.88f, 1.00f, 1);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.65f, 0.78f, 1.00f, 1);
+  c[ImGuiCol_Button] = ImVec4(0.85f, 0.90f, 1.00f, 1);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.65f, 0.78f, 1.00f, 1);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.45f, 0.62f, 1.00f, 1);
+  c[ImGuiCol_Header] = ImVec4(0.75f, 0.85f, 1.00f, 1);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.62f, 0.76f, 1.00f, 1);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.45f, 0.62f, 1.00f, 1);
+  c[ImGuiCol_SliderGrab] = ImVec4(0.10f, 0.30f, 0.80f, 1);
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.05f, 0.20f, 0.60f, 1);
+  c[ImGuiCol_CheckMark] = ImVec4(0.05f, 0.20f, 0.70f, 1);
+  c[ImGuiCol_ScrollbarGrab] = ImVec4(0.55f, 0.55f, 0.55f, 1);
+  c[ImGuiCol_Separator] = ImVec4(0, 0, 0, 0.6f);
+  c[ImGuiCol_TableBorderStrong] = ImVec4(0, 0, 0, 0.7f);
+  c[ImGuiCol_TableBorderLight] = ImVec4(0, 0, 0, 0.35f);
+  c[ImGuiCol_TableRowBgAlt] = ImVec4(0, 0, 0, 0.05f);
+  c[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.45f);
+  style.WindowBorderSize = 2;
+  style.FrameBorderSize = 1;
+  style.PopupBorderSize = 2;
+}
+
+// The "shown" flag of the window with ImGui id `id` ("ladder"), or null.
+bool* window_flag(Windows& w, const std::string& id) {
+  const std::pair<const char*, bool*> flags[] = {
+      {"topology", &w.topology},   {"ladder", &w.ladder}, {"state", &w.state},     {"lesson", &w.lesson},
+      {"timeline", &w.timeline},   {"inspector", &w.inspector}, {"tables", &w.tables}, {"console", &w.console},
+      {"plots", &w.plots},
+  };
+  for (const auto& [name, flag] : flags)
+    if (id == name) return flag;
+  return nullptr;
+}
+
+// A file name for the monkey: plain, in the working directory (it types at random).
+bool plain_file_name(const std::string& p) {
+  return !p.empty() && p.find('/') == std::string::npos && p[0] != '.' && p.size() < 100;
+}
+
 }  // namespace
 
-bool App::open_scenario(const std::string& name_or_path) {
+std::optional<std::vector<std::string>> App::open_scenario(const std::string& name_or_path) {
   auto path = resolve_scenario(name_or_path);
-  if (!path) {
-    ui_.status = std::string(tr("No such scenario: ")) + name_or_path;
-    return false;
-  }
+  if (!path) return std::vector<std::string>{std::string(tr("No such scenario: ")) + name_or_path};
   std::vector<std::string> errors;
   auto s = Session::open_file(*path, &errors);
   if (!s) {
-    ui_.status = errors.empty() ? std::string(tr("Cannot open the scenario")) : errors.front();
-    for (const std::string& e : errors) std::cerr << e << "\n";
-    return false;
+    if (errors.empty()) errors.push_back(std::string(tr("Cannot open the scenario")) + " " + *path);
+    return errors;
   }
   session_ = std::move(s);
-  scenario_arg_ = *path;
   file_mtime_ = mtime_of(*path);
   ui_.sel = Selection{};
   ui_.playing = false;
   ui_.topology = TopologyState{};
+  ui_.ladder = LadderState{};
+  ui_.inspector = InspectorState{};
   ui_.console = ConsoleState{};
   fonts_dirty_ = true;  // the scenario's Chinese texts may need new glyphs
   ui_.status.clear();
-  return true;
+  return std::nullopt;
 }
 
 int App::run() {
   ui_.lang = opt_.lang == "zh" ? Lang::Zh : Lang::En;
   set_language(ui_.lang);
   ui_.present = opt_.present;
-  if (!open_scenario(opt_.scenario)) {
-    std::cerr << "tcplab: " << ui_.status << "\n";
+  if (!opt_.script.empty()) {
+    bool ok = false;
+    const std::string text = read_text_file(opt_.script, &ok);
+    if (!ok) {
+      std::cerr << "tcplab: cannot read the script " << opt_.script << ": " << std::strerror(errno) << "\n";
+      return 2;
+    }
+    std::vector<std::string> errors;
+    auto cmds = parse_gui_script(text, opt_.script, &errors);
+    if (!cmds) {
+      for (const std::string& e : errors) std::cerr << e << "\n";
+      return 2;
+    }
+    script_.emplace(std::move(*cmds), opt_.script);
+  }
+  if (auto errors = open_scenario(opt_.scenario)) {
+    for (const std::string& e : *errors) std::cerr << e << "\n";
     return 2;
   }
+  catalog_.refresh();
   if (opt_.at) session_->seek(*opt_.at);
+  for (const std::string& id : opt_.hide)
+    if (bool* shown = window_flag(ui_.win, id)) *shown = false;
 
   if (!glfwInit()) {
     std::cerr << "tcplab: cannot open a window: no display (DISPLAY is "
@@ -87,7 +173,8 @@ int App::run() {
     return 1;
   }
   glfwMakeContextCurrent(window_);
-  glfwSwapInterval(opt_.screenshot.empty() && opt_.bench_frames == 0 && !opt_.monkey ? 1 : 0);
+  const bool headless = !opt_.screenshot.empty() || opt_.bench_frames > 0 || opt_.monkey || script_;
+  glfwSwapInterval(headless ? 0 : 1);
   if (!gladLoadGL(reinterpret_cast<GLADloadfunc>(glfwGetProcAddress))) {
     std::cerr << "tcplab: cannot load OpenGL 3.3 functions\n";
     return 1;
@@ -106,26 +193,30 @@ int App::run() {
     ui_.scale = std::clamp(xs, 1.0f, 3.0f);
   }
   apply_select_options();
+  if (opt_.monkey) monkey_.emplace(opt_.monkey_seed, double(*opt_.monkey) / double(kSec));
 
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   auto last = start;
   int frames = 0;
-  std::vector<double> frame_ms;
+  std::vector<double> ui_ms, frame_ms;
   const int screenshot_frames = 4;  // ImGui sizes windows over the first frames
   while (!glfwWindowShouldClose(window_) && !quit_) {
+    const auto f0 = clock::now();
     glfwPollEvents();
     const auto now = clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
     ui_.wall_time = std::chrono::duration<double>(now - start).count();
-    if (fonts_dirty_ || font_scale_built_ != ui_.scale * (ui_.present ? 1.6f : 1.0f)) rebuild_fonts();
+    if (fonts_dirty_ || font_scale_built_ != ui_.scale * (ui_.present ? kPresentScale : 1.0f)) rebuild_fonts();
     poll_file_change();
     if (ui_.playing && opt_.screenshot.empty()) play(dt);
 
     const auto cpu0 = clock::now();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    FrameRequests req;
+    feed_input(req);
     ImGui::NewFrame();
     frame();
     ImGui::Render();
@@ -137,51 +228,96 @@ int App::run() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++frames;
-    if (opt_.bench_frames > 0) {
-      frame_ms.push_back(std::chrono::duration<double, std::milli>(cpu1 - cpu0).count());
-      if (frames >= opt_.bench_frames) quit_ = true;
+
+    // Headless hooks read the back buffer before it is swapped away.
+    if (!req.dump_windows.empty()) dump_windows(req.dump_windows);
+    if (!req.screenshot.empty()) {
+      png_request_ = req.screenshot;
+      png_wait_ = 1;
+    }
+    if (!png_request_.empty() && layout_reset_ == 0 && !fonts_dirty_ && png_wait_-- <= 0) {
+      const std::string path = std::exchange(png_request_, {});
+      if (save_png(path)) {
+        // A script's screenshots stay out of the status line (it would be in the next ones).
+        if (std::exchange(png_announce_, false)) ui_.status = std::string(tr("Saved ")) + path;
+      } else {
+        ui_.status = std::string(tr("Cannot write ")) + path;
+        std::cerr << "tcplab: cannot write " << path << "\n";
+        if (script_) exit_code_ = 1;
+      }
     }
     if (!opt_.screenshot.empty() && frames >= screenshot_frames) {
       const bool ok = save_png(opt_.screenshot);
       if (!opt_.dump_windows.empty()) dump_windows(opt_.dump_windows);
       if (!ok) {
         std::cerr << "tcplab: cannot write " << opt_.screenshot << "\n";
-        quit_ = true;
-        glfwSwapBuffers(window_);
-        break;
+        exit_code_ = 1;
       }
       quit_ = true;
     }
     glfwSwapBuffers(window_);
+    if (opt_.bench_frames > 0) {
+      ui_ms.push_back(std::chrono::duration<double, std::milli>(cpu1 - cpu0).count());
+      frame_ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - f0).count());
+      if (frames >= opt_.bench_frames) quit_ = true;
+    }
     // Intents are applied between frames, never while a view is drawing.
     Intents todo = std::exchange(pending_, {});
+    for (Intent& in : req.intents) todo.push_back(std::move(in));
     for (const Intent& in : todo) apply(in);
+    if (req.quit) {
+      quit_requested_ = true;
+      exit_code_ = std::max(exit_code_, req.exit_code);
+    }
+    if (quit_requested_ && png_request_.empty()) quit_ = true;
   }
-  if (opt_.bench_frames > 0 && !frame_ms.empty()) {
-    std::sort(frame_ms.begin(), frame_ms.end());
-    const double med = frame_ms[frame_ms.size() / 2];
-    const double p95 = frame_ms[std::min(frame_ms.size() - 1, frame_ms.size() * 95 / 100)];
-    std::printf("frames %zu  CPU frame time: median %.2f ms  p95 %.2f ms  (%dx%d)\n", frame_ms.size(), med, p95,
-                fb_w_, fb_h_);
+  if (opt_.bench_frames > 0 && !ui_ms.empty()) {
+    auto stats = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return std::pair{v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)]};
+    };
+    const auto [med, p95] = stats(ui_ms);
+    const auto [fmed, fp95] = stats(frame_ms);
+    std::printf("frames %zu  CPU frame time: median %.2f ms  p95 %.2f ms  (%dx%d)\n", ui_ms.size(), med, p95, fb_w_,
+                fb_h_);
+    std::printf("whole frame with GL rendering and swap: median %.2f ms  p95 %.2f ms\n", fmed, fp95);
+    std::printf("packets in flight %zu  trace events %zu  font atlas %dx%d\n", session_->world().in_flight().size(),
+                session_->visible(), io.Fonts->TexWidth, io.Fonts->TexHeight);
   }
+  if (monkey_) std::printf("%s\n", monkey_->summary().c_str());
   if (!opt_.dump_windows.empty() && opt_.screenshot.empty()) dump_windows(opt_.dump_windows);
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   glfwDestroyWindow(window_);
   glfwTerminate();
-  return 0;
+  return exit_code_;
+}
+
+void App::feed_input(FrameRequests& req) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (script_) {
+    script_->before_frame(io, *session_, ui_, req);
+  } else if (monkey_) {
+    monkey_->before_frame(io, *session_, ui_, catalog_, ui_.wall_time, req);
+  } else if (!opt_.screenshot.empty() || opt_.bench_frames > 0) {
+    // Under Xvfb the X pointer sits somewhere in the window: keep it from hovering.
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    for (bool& d : io.MouseDown) d = false;
+  }
 }
 
 void App::rebuild_fonts() {
-  const float scale = ui_.scale * (ui_.present ? 1.6f : 1.0f);
-  std::string extra;  // texts beyond the string table that may need CJK glyphs
+  const float scale = ui_.scale * (ui_.present ? kPresentScale : 1.0f);
+  std::string extra = catalog_.all_titles();  // the picker lists every lesson by title
   if (session_) {
     const Scenario& sc = session_->scenario();
-    extra += sc.title_zh + sc.summary_zh;
+    extra += sc.title + sc.title_zh + sc.summary_zh;
     for (const StepSpec& st : sc.steps) extra += st.say_zh + st.say;
   }
-  load_fonts(16.0f * scale, extra, &ui_.status);
+  const FontReport fr = load_fonts(16.0f * scale, extra);
+  if (!fr.cjk && !cjk_missing_) std::cerr << "tcplab: " << kNoCjkFontMessage << "\n";
+  cjk_missing_ = !fr.cjk;
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   apply_style();
@@ -193,18 +329,11 @@ void App::rebuild_fonts() {
 void App::apply_style() {
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
-  if (ui_.present) {
-    ImGui::StyleColorsLight(&style);
-    style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
-    style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
-    style.Colors[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.6f);
-    style.WindowBorderSize = 2;
-  } else {
-    ImGui::StyleColorsDark(&style);
-  }
+  if (ui_.present) style_present(style);
+  else ImGui::StyleColorsDark(&style);
   style.WindowRounding = 4;
   style.FrameRounding = 3;
-  style.ScaleAllSizes(ui_.scale * (ui_.present ? 1.6f : 1.0f));
+  style.ScaleAllSizes(ui_.scale * (ui_.present ? kPresentScale : 1.0f));
 }
 
 void App::poll_file_change() {
@@ -244,24 +373,25 @@ void App::place_windows(bool force) {
     ImGui::SetWindowSize(id, ImVec2(w, h), cond);
   };
   // Window titles change with the language; the "###id" part is what ImGui keys on.
-  auto id = [](const char* en, const char* key) { return window_title(en, key); };
-  place(id("Timeline", "timeline").c_str(), 0, top, W, tl_h);
+  place("###timeline", 0, top, W, tl_h);
   if (ui_.present) {
-    place(id("Topology", "topology").c_str(), 0, 0, W * 0.38f, top * 0.55f);
-    place(id("Lesson", "lesson").c_str(), 0, top * 0.55f, W * 0.38f, top * 0.45f);
-    place(id("Ladder", "ladder").c_str(), W * 0.38f, 0, W * 0.34f, top);
-    place(id("TCP state", "state").c_str(), W * 0.72f, 0, W * 0.28f, top);
+    // The class follows the ladder: it gets the widest column.
+    const float p1 = W * 0.33f, p2 = W * 0.39f, p3 = W - p1 - p2;
+    place("###topology", 0, 0, p1, top * 0.55f);
+    place("###lesson", 0, top * 0.55f, p1, top * 0.45f);
+    place("###ladder", p1, 0, p2, top);
+    place("###state", p1 + p2, 0, p3, top);
     return;
   }
   const float c1 = W * 0.36f, c2 = W * 0.30f, c3 = W - c1 - c2;
-  place(id("Topology", "topology").c_str(), 0, 0, c1, top * 0.50f);
-  place(id("Tables", "tables").c_str(), 0, top * 0.50f, c1, top * 0.25f);
-  place(id("Console", "console").c_str(), 0, top * 0.75f, c1, top * 0.25f);
-  place(id("Ladder", "ladder").c_str(), c1, 0, c2, top);
-  place(id("Lesson", "lesson").c_str(), c1 + c2, 0, c3, top * 0.22f);
-  place(id("TCP state", "state").c_str(), c1 + c2, top * 0.22f, c3, top * 0.34f);
-  place(id("Plots", "plots").c_str(), c1 + c2, top * 0.56f, c3, top * 0.18f);
-  place(id("Inspector", "inspector").c_str(), c1 + c2, top * 0.74f, c3, top * 0.26f);
+  place("###topology", 0, 0, c1, top * 0.50f);
+  place("###tables", 0, top * 0.50f, c1, top * 0.25f);
+  place("###console", 0, top * 0.75f, c1, top * 0.25f);
+  place("###ladder", c1, 0, c2, top);
+  place("###lesson", c1 + c2, 0, c3, top * 0.22f);
+  place("###state", c1 + c2, top * 0.22f, c3, top * 0.34f);
+  place("###plots", c1 + c2, top * 0.56f, c3, top * 0.18f);
+  place("###inspector", c1 + c2, top * 0.74f, c3, top * 0.26f);
 }
 
 void App::frame() {
@@ -282,51 +412,93 @@ void App::frame() {
   if (!p && w.console) draw_console(s, ui_, out);
   if (!p && w.plots) draw_plots(s, ui_, out);
   place_windows(layout_reset_ > 0);
-  if (layout_reset_ > 0) --layout_reset_;
+  if (layout_reset_ > 0) {
+    // ImGui focuses the last window created; after a (re)layout none is special.
+    ImGui::SetWindowFocus(nullptr);
+    --layout_reset_;
+  }
   draw_status_bar();
+  draw_dialogs(dialogs_, catalog_, s, out);
   for (Intent& in : out) pending_.push_back(std::move(in));
 }
 
 void App::draw_menu_bar(Intents& out) {
   if (!ImGui::BeginMainMenuBar()) return;
+  using K = Intent::Kind;
+  const Session& s = *session_;
   if (ImGui::BeginMenu(tr("File"))) {
-    if (ImGui::BeginMenu(tr("Open scenario"))) {
-      // Built-in scenarios by title, in the chosen language.
-      std::error_code ec;
-      std::vector<std::pair<std::string, std::string>> items;
-      for (const auto& e : std::filesystem::directory_iterator(scenarios_dir(), ec)) {
-        if (e.path().extension() != ".toml") continue;
-        std::vector<std::string> errs;
-        LoadResult lr = load_scenario_file(e.path().string());
-        if (!lr.scenario) continue;
-        const std::string title = (ui_.lang == Lang::Zh && !lr.scenario->title_zh.empty()) ? lr.scenario->title_zh
-                                                                                           : lr.scenario->title;
-        items.emplace_back(title, e.path().string());
-      }
-      std::sort(items.begin(), items.end());
-      for (const auto& [title, path] : items)
-        if (ImGui::MenuItem(title.c_str())) out.push_back(Intent(Intent::Kind::OpenScenario).with_text(path));
+    if (ImGui::MenuItem(tr("Open…"), "Ctrl+O")) open_dialog(dialogs_, DialogKind::Open, s);
+    if (ImGui::BeginMenu(tr("Open a built-in lesson"))) {
+      // Cached (ScenarioCatalog): listing must not parse 25 files every frame.
+      for (const ScenarioEntry& e : catalog_.items())
+        if (ImGui::MenuItem(e.title_in(ui_.lang).c_str(), e.name.c_str(), e.path == s.path()))
+          out.push_back(Intent(K::OpenScenario).with_text(e.path));
       ImGui::EndMenu();
     }
-    if (ImGui::MenuItem(tr("Quit"))) out.push_back(Intent(Intent::Kind::Quit));
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("Save as scenario…"), "Ctrl+S")) open_dialog(dialogs_, DialogKind::SaveAs, s);
+    if (ImGui::BeginMenu(tr("Export##menu"))) {
+      if (ImGui::MenuItem(tr("Packets as pcap…"))) open_dialog(dialogs_, DialogKind::ExportPcap, s);
+      if (ImGui::MenuItem(tr("Ladder diagram as SVG…"))) open_dialog(dialogs_, DialogKind::ExportSvg, s);
+      if (ImGui::MenuItem(tr("Screenshot as PNG…"))) open_dialog(dialogs_, DialogKind::Screenshot, s);
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("Quit"))) out.push_back(Intent(K::Quit));
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("Simulation"))) {
+    if (ImGui::MenuItem(tr("Play / pause"), "Space")) out.push_back(Intent(K::TogglePlay));
+    if (ImGui::MenuItem(tr("Step to the next event"), "→")) out.push_back(Intent(K::StepForward));
+    if (ImGui::MenuItem(tr("Step back to the previous event"), "←")) out.push_back(Intent(K::StepBack));
+    if (ImGui::MenuItem(tr("Restart from time 0"), "Home")) out.push_back(Intent(K::Restart));
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("Clear interventions"), nullptr, false, !s.interventions().empty()))
+      out.push_back(Intent(K::ClearInterventions));
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr("View"))) {
-    if (ImGui::MenuItem(tr("Presentation mode"), "F11", ui_.present))
-      out.push_back(Intent(Intent::Kind::TogglePresent));
+    if (ImGui::MenuItem(tr("Presentation mode"), "F11", ui_.present)) out.push_back(Intent(K::TogglePresent));
+    if (ImGui::BeginMenu(tr("UI scale"))) {
+      for (int pct : {75, 100, 125, 150, 175, 200, 250, 300}) {
+        const std::string label = std::to_string(pct) + "%";
+        const float v = float(pct) / 100.0f;
+        if (ImGui::MenuItem(label.c_str(), nullptr, std::abs(ui_.scale - v) < 0.01f))
+          out.push_back(Intent(K::SetUiScale).with_speed(v));
+      }
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(tr("Windows"))) {
+      // The views' own titles (their string tables translate them).
+      Windows& w = ui_.win;
+      const std::pair<const char*, bool*> rows[] = {
+          {"Topology", &w.topology}, {"Ladder", &w.ladder},       {"TCP state", &w.state},
+          {"Lesson", &w.lesson},     {"Timeline", &w.timeline},   {"Inspector", &w.inspector},
+          {"Tables", &w.tables},     {"Console", &w.console},     {"Plots", &w.plots},
+      };
+      for (const auto& [en, flag] : rows) {
+        const bool secondary = flag == &w.inspector || flag == &w.tables || flag == &w.console || flag == &w.plots;
+        ImGui::MenuItem(tr(en), nullptr, flag, !(ui_.present && secondary));
+      }
+      if (ui_.present) ImGui::TextDisabled("%s", tr("Presentation mode hides the secondary panels."));
+      ImGui::EndMenu();
+    }
     if (ImGui::MenuItem(tr("Reset window layout"))) layout_reset_ = 2;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr("Language"))) {
-    if (ImGui::MenuItem("English", nullptr, ui_.lang == Lang::En))
-      out.push_back(Intent(Intent::Kind::SetLang).with_lang(Lang::En));
-    if (ImGui::MenuItem("简体中文", nullptr, ui_.lang == Lang::Zh))
-      out.push_back(Intent(Intent::Kind::SetLang).with_lang(Lang::Zh));
+    if (ImGui::MenuItem("English", nullptr, ui_.lang == Lang::En)) out.push_back(Intent(K::SetLang).with_lang(Lang::En));
+    if (ImGui::MenuItem("简体中文", nullptr, ui_.lang == Lang::Zh)) out.push_back(Intent(K::SetLang).with_lang(Lang::Zh));
     ImGui::EndMenu();
   }
-  const Scenario& sc = session_->scenario();
+  if (ImGui::BeginMenu(tr("Help"))) {
+    if (ImGui::MenuItem(tr("Keyboard shortcuts"), "F1")) open_dialog(dialogs_, DialogKind::Keys, s);
+    ImGui::EndMenu();
+  }
+  const Scenario& sc = s.scenario();
   const std::string& title = (ui_.lang == Lang::Zh && !sc.title_zh.empty()) ? sc.title_zh : sc.title;
-  ImGui::SameLine(ImGui::GetWindowWidth() * 0.5f - ImGui::CalcTextSize(title.c_str()).x * 0.5f);
+  const float x = ImGui::GetWindowWidth() * 0.5f - ImGui::CalcTextSize(title.c_str()).x * 0.5f;
+  ImGui::SameLine(std::max(x, ImGui::GetCursorPosX() + px(16)));
   ImGui::TextUnformatted(title.c_str());
   ImGui::EndMainMenuBar();
 }
@@ -340,13 +512,32 @@ void App::draw_status_bar() {
                              ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                              ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(8), px(2)));
+  // A message stays 12 s: long enough to read, short enough not to describe an old state.
+  if (ui_.status != status_shown_) {
+    status_shown_ = ui_.status;
+    status_since_ = ui_.wall_time;
+  } else if (!ui_.status.empty() && ui_.wall_time - status_since_ > 12.0) {
+    ui_.status.clear();
+    status_shown_.clear();
+  }
   if (ImGui::Begin("###statusbar", nullptr, f)) {
     ImGui::Text("t = %s", format_duration(session_->now()).c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("|  %zu %s", session_->interventions().size(), tr("interventions"));
-    if (!ui_.status.empty()) {
+    ImGui::TextDisabled("|  %zu %s", session_->interventions().size(), tr("interventions so far"));
+    if (cjk_missing_ && ui_.lang == Lang::Zh) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.1f, 1), "|  %s", kNoCjkFontMessage);
+    } else if (!ui_.status.empty()) {
       ImGui::SameLine();
       ImGui::TextUnformatted(("|  " + ui_.status).c_str());
+    }
+    // The hint at the right end, when the line has room for it.
+    const char* hint = tr("F1: keyboard shortcuts");
+    const float hw = ImGui::CalcTextSize(hint).x;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + px(24) + hw < right) {
+      ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - hw);
+      ImGui::TextDisabled("%s", hint);
     }
   }
   ImGui::End();
@@ -355,13 +546,45 @@ void App::draw_status_bar() {
 
 void App::handle_keys(Intents& out) {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;  // typing in a console: keys are text
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key); };
-  if (pressed(GLFW_KEY_SPACE)) out.push_back(Intent(Intent::Kind::TogglePlay));
+  if (dialogs_.kind != DialogKind::None) return;  // the dialog has the keyboard (Esc closes it)
+  auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
+  const Session& s = *session_;
+  // Ctrl shortcuts and function keys work even while typing in a console.
+  if (io.KeyCtrl && pressed(GLFW_KEY_S, false)) open_dialog(dialogs_, DialogKind::SaveAs, s);
+  if (io.KeyCtrl && pressed(GLFW_KEY_O, false)) open_dialog(dialogs_, DialogKind::Open, s);
+  if (pressed(GLFW_KEY_F11, false)) out.push_back(Intent(Intent::Kind::TogglePresent));
+  if (pressed(GLFW_KEY_F1, false)) open_dialog(dialogs_, DialogKind::Keys, s);
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;  // typing: keys are text
+  if (pressed(GLFW_KEY_SPACE, false)) out.push_back(Intent(Intent::Kind::TogglePlay));
   if (pressed(GLFW_KEY_RIGHT)) out.push_back(Intent(Intent::Kind::StepForward));
   if (pressed(GLFW_KEY_LEFT)) out.push_back(Intent(Intent::Kind::StepBack));
-  if (pressed(GLFW_KEY_HOME)) out.push_back(Intent(Intent::Kind::Restart));
-  if (pressed(GLFW_KEY_F11)) out.push_back(Intent(Intent::Kind::TogglePresent));
+  if (pressed(GLFW_KEY_HOME, false)) out.push_back(Intent(Intent::Kind::Restart));
+}
+
+bool App::write_allowed(const std::string& path) {
+  if (path.empty()) {
+    report_write(false, path, tr("Type the path of the file first."));
+    return false;
+  }
+  if (monkey_ && !plain_file_name(path)) {
+    ui_.status = "monkey: writes only plain file names in the working directory";
+    return false;
+  }
+  return true;
+}
+
+void App::report_write(bool ok, const std::string& path, const std::string& error) {
+  const DialogKind k = dialogs_.kind;
+  const bool writing = k == DialogKind::SaveAs || k == DialogKind::ExportPcap || k == DialogKind::ExportSvg ||
+                       k == DialogKind::Screenshot;
+  if (ok) {
+    ui_.status = std::string(tr("Saved ")) + path;
+    if (writing) dialogs_.kind = DialogKind::None;
+    return;
+  }
+  const std::string msg = !error.empty() ? error : std::string(tr("Cannot write ")) + path + ": " + std::strerror(errno);
+  ui_.status = msg;
+  if (writing) dialogs_.error = msg;
 }
 
 void App::apply(const Intent& in) {
@@ -407,34 +630,81 @@ void App::apply(const Intent& in) {
       else ui_.console.error.clear();
       break;
     case K::ClearInterventions: s.clear_interventions(); break;
-    case K::OpenScenario: open_scenario(in.text); break;
+    case K::OpenScenario:
+      if (auto errors = open_scenario(in.text)) {
+        std::string all;
+        for (const std::string& e : *errors) all += (all.empty() ? "" : "\n") + e;
+        ui_.status = errors->front();
+        if (dialogs_.kind == DialogKind::Open) dialogs_.error = all;
+      } else if (dialogs_.kind == DialogKind::Open) {
+        dialogs_.kind = DialogKind::None;
+      }
+      break;
     case K::SaveAs: {
+      if (!write_allowed(in.text)) break;
       std::ofstream f(in.text, std::ios::binary);
+      if (!f) {
+        report_write(false, in.text, {});
+        break;
+      }
       f << s.save_as_scenario();
-      ui_.status = f ? std::string(tr("Saved ")) + in.text : std::string(tr("Cannot write ")) + in.text;
+      f.close();
+      report_write(bool(f), in.text, {});
       break;
     }
-    case K::ExportPcap:
-    case K::ExportLadderSvg:
-      ui_.status = tr("Export is not available yet");
+    case K::ExportPcap: {
+      if (!write_allowed(in.text)) break;
+      // The run so far: what the student has seen, up to the cursor.
+      PcapFileWriter w;
+      std::string error;
+      bool ok = w.open(in.text, error);
+      if (ok) {
+        const size_t n = s.visible();
+        for (size_t i = 0; i < n; ++i) w.add(s.trace()[i]);
+        ok = w.close(error);
+      }
+      report_write(ok, in.text, error);
       break;
+    }
+    case K::ExportLadderSvg: {
+      if (!write_allowed(in.text)) break;
+      const std::string svg =
+          ladder_svg(s, SocketRef{ui_.sel.conn_node, ui_.sel.conn_sock}, ui_.ladder.all_between_nodes, ui_.lang);
+      std::ofstream f(in.text, std::ios::binary);
+      if (!f) {
+        report_write(false, in.text, {});
+        break;
+      }
+      f << svg;
+      f.close();
+      report_write(bool(f), in.text, {});
+      break;
+    }
     case K::Screenshot:
-      if (!save_png(in.text)) ui_.status = std::string(tr("Cannot write ")) + in.text;
+      if (!write_allowed(in.text)) break;
+      // Taken at the end of a later frame, once the dialog is gone.
+      if (dialogs_.kind == DialogKind::Screenshot) dialogs_.kind = DialogKind::None;
+      png_request_ = in.text;
+      png_wait_ = 2;
+      png_announce_ = true;
       break;
     case K::TogglePresent:
       ui_.present = !ui_.present;
       fonts_dirty_ = true;
       break;
     case K::SetLang:
+      // The atlas holds both languages' glyphs: no rebuild, the next frame is translated.
       ui_.lang = in.lang;
       set_language(in.lang);
-      fonts_dirty_ = true;
       break;
     case K::SetUiScale:
       ui_.scale = std::clamp(float(in.speed), 0.5f, 4.0f);
       fonts_dirty_ = true;
       break;
-    case K::Quit: quit_ = true; break;
+    case K::Quit:
+      if (monkey_) ui_.status = "monkey: Quit ignored";
+      else quit_ = true;
+      break;
   }
 }
 
@@ -456,12 +726,15 @@ void App::apply_select_options() {
       ui_.sel.conn_sock = v.substr(slash + 1);
     } else if (sel.rfind("packet:", 0) == 0) {
       const uint64_t id = std::strtoull(sel.c_str() + 7, nullptr, 10);
+      bool found = false;
       for (const TraceEvent& e : s.trace())
         if (e.ev == EvKind::Tx && e.packet().id == id) {
           ui_.sel.packet = id;
           ui_.sel.packet_link = e.packet().link;
+          found = true;
           break;
         }
+      if (!found) ui_.status = std::string(tr("No such packet: ")) + sel.substr(7);
     }
   }
 }
@@ -470,22 +743,21 @@ bool App::save_png(const std::string& path) {
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
   if (w <= 0 || h <= 0) return false;
-  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  for (auto& a : px) (void)a;
-  // OpenGL's rows start at the bottom; PNG's at the top.
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  // OpenGL's rows start at the bottom; PNG's at the top. The window is opaque.
   stbi_flip_vertically_on_write(1);
-  for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;
-  return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
+  for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;
+  return stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
 }
 
 void App::dump_windows(const std::string& path) {
   std::ofstream f(path);
   ImGuiContext& g = *ImGui::GetCurrentContext();
   for (ImGuiWindow* w : g.Windows)
-    if (w->WasActive && !(w->Flags & ImGuiWindowFlags_ChildWindow)) f << w->Name << "\n";
+    if (w->Active && !(w->Flags & ImGuiWindowFlags_ChildWindow)) f << w->Name << "\n";
 }
 
 }  // namespace tcplab::ui

@@ -1,9 +1,14 @@
 // The GUI application: one window, one Session (the model), the UiState, and the frame loop
-// that draws every view and then applies the intents they returned (issue 4 "Shape").
+// that draws every view and then applies the intents they returned (issue 4 "Shape"). The
+// app's own parts: the menu bar, the status bar, keyboard shortcuts, the dialogs
+// (dialogs.h), and the headless hooks (screenshot, benchmark, script, monkey).
 #pragma once
 #include <optional>
 #include <string>
 
+#include "render/dialogs.h"
+#include "render/monkey.h"
+#include "render/script_input.h"
 #include "render/ui.h"
 #include "sim/cli/gui_options.h"
 
@@ -19,7 +24,9 @@ class App {
   int run();
 
  private:
-  bool open_scenario(const std::string& name_or_path);
+  // Opens a scenario (a path or a built-in name). On failure keeps the current one and
+  // returns the loader's messages (FILE:LINE:COL: …).
+  std::optional<std::vector<std::string>> open_scenario(const std::string& name_or_path);
   void frame();                 // one UI frame: draw views, collect intents
   void apply(const Intent& in); // between frames
   void play(double wall_dt);
@@ -27,28 +34,47 @@ class App {
   void draw_menu_bar(Intents& out);
   void draw_status_bar();
   void handle_keys(Intents& out);
+  void feed_input(FrameRequests& req);  // script / monkey input, before ImGui::NewFrame()
   bool save_png(const std::string& path);
   void dump_windows(const std::string& path);
   void apply_select_options();
   void rebuild_fonts();
   void apply_style();
   void poll_file_change();
+  // A file written for a dialog (save as, exports): closes the dialog or shows the error.
+  void report_write(bool ok, const std::string& path, const std::string& error);
+  bool write_allowed(const std::string& path);
 
   GuiOptions opt_;
   GLFWwindow* window_ = nullptr;
   std::optional<Session> session_;
-  std::string scenario_arg_;
   UiState ui_;
   Intents pending_;
+  Dialogs dialogs_;
+  ScenarioCatalog catalog_;
+  std::optional<ScriptPlayer> script_;
+  std::optional<Monkey> monkey_;
   bool quit_ = false;
+  bool quit_requested_ = false;  // by a script: after the last screenshot is written
+  int exit_code_ = 0;
   int layout_reset_ = 2;  // frames left in which windows are put back in place (the work
                           // area is known only after the menu bar was drawn once)
+  std::string png_request_;  // a screenshot to take once the layout has settled
+  int png_wait_ = 0;
+  bool png_announce_ = false;  // asked for by the student: say "Saved …" when done
   bool fonts_dirty_ = true;
   float font_scale_built_ = 0;
-  Lang font_lang_built_ = Lang::En;
+  bool cjk_missing_ = false;
+  std::string status_shown_;  // the status line fades after a while: since when it is shown
+  double status_since_ = 0;
   double last_mtime_check_ = 0;
   long long file_mtime_ = 0;
   int fb_w_ = 0, fb_h_ = 0;
 };
+
+// `tcplab SCENARIO --bench-step-back N` (tests/bench, no window): runs the scenario to its
+// end, then times N seeks back to random earlier times and N single steps back from
+// random times; prints median and max. Returns the exit code. (bench_step_back.cpp)
+int bench_step_back(const GuiOptions& opt);
 
 }  // namespace tcplab::ui

@@ -4,12 +4,18 @@
 #include <fontconfig/fontconfig.h>
 #include <imgui.h>
 
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <optional>
+#include <vector>
 
 #include "render/ui.h"
 
 namespace tcplab::ui {
 namespace {
+
+constexpr float kCjkSizeRatio = 1.2f;
 
 struct FontFile {
   std::string path;
@@ -44,17 +50,59 @@ std::optional<FontFile> find_font(const char* pattern, const char* must_contain_
   return out;
 }
 
+// What fontconfig found, looked up once per run (fonts are rebuilt on every scale,
+// presentation or scenario change; the CJK file alone is ~20 MB).
+struct Found {
+  std::optional<FontFile> latin, cjk;
+};
+const Found& found_fonts() {
+  static const Found f = [] {
+    Found r;
+    r.latin = find_font("DejaVu Sans", "DejaVu");
+    // Simplified Chinese: Noto Sans CJK SC (fonts-noto-cjk; face index 2 of the .ttc is SC).
+    r.cjk = find_font("Noto Sans CJK SC:lang=zh-cn", "CJK");
+    if (!r.cjk) r.cjk = find_font(":lang=zh-cn", nullptr);
+    // ImGui's rasteriser reads TrueType/OpenType only (not bitmap .pcf fonts).
+    if (r.cjk && r.cjk->path.find(".pcf") != std::string::npos) r.cjk.reset();
+    return r;
+  }();
+  return f;
+}
+
+// The bytes of a font file, read once; the atlas borrows them (FontDataOwnedByAtlas = false).
+std::vector<unsigned char>* file_bytes(const std::string& path) {
+  static std::map<std::string, std::vector<unsigned char>> cache;
+  auto it = cache.find(path);
+  if (it == cache.end()) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    it = cache.emplace(path, std::move(bytes)).first;
+  }
+  return it->second.empty() ? nullptr : &it->second;
+}
+
+ImFont* add_font(const FontFile& f, float size_px, ImFontConfig cfg, const ImWchar* ranges) {
+  std::vector<unsigned char>* bytes = file_bytes(f.path);
+  if (!bytes) return nullptr;
+  cfg.FontNo = f.index;
+  cfg.FontDataOwnedByAtlas = false;
+  return ImGui::GetIO().Fonts->AddFontFromMemoryTTF(bytes->data(), int(bytes->size()), size_px, &cfg, ranges);
+}
+
 }  // namespace
 
-void load_fonts(float size_px, const std::string& extra_text, std::string* status) {
+FontReport load_fonts(float size_px, const std::string& extra_text) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+  FontReport report;
 
   // Glyphs: Latin, the symbols the views draw (→ ✕ … ↑ ↓ ▶ ⏸), and every character of
-  // the string table and the scenario.
+  // the string table (both languages: switching language needs no rebuild) and the
+  // scenario.
   ImFontGlyphRangesBuilder b;
   b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-  b.AddText("→←↑↓✕…▶⏸⏮⏭⏪⏩●○■□▲▼×·—–“”‘’°µ");
+  b.AddText("→←↑↓✕…▶⏸⏮⏭⏪⏩●○■□▲▼×·—–“”‘’°µ↔");
+  b.AddText("简体中文");  // the Language menu names itself
   for (const UiString& s : ui_strings()) {
     b.AddText(s.en);
     b.AddText(s.zh);
@@ -64,34 +112,38 @@ void load_fonts(float size_px, const std::string& extra_text, std::string* statu
   ranges.clear();
   b.BuildRanges(&ranges);
 
+  const Found& fonts = found_fonts();
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.PixelSnapH = true;
   ImFont* font = nullptr;
-  if (auto latin = find_font("DejaVu Sans", "DejaVu")) {
-    cfg.FontNo = latin->index;
-    font = io.Fonts->AddFontFromFileTTF(latin->path.c_str(), size_px, &cfg, ranges.Data);
+  if (fonts.latin) {
+    font = add_font(*fonts.latin, size_px, cfg, ranges.Data);
+    if (font) report.latin_file = fonts.latin->path;
   }
   if (!font) {
     ImFontConfig d;
     d.SizePixels = size_px;
     font = io.Fonts->AddFontDefault(&d);
   }
-  // Simplified Chinese: Noto Sans CJK SC (fonts-noto-cjk; face index 2 of the .ttc is SC).
-  std::optional<FontFile> cjk = find_font("Noto Sans CJK SC:lang=zh-cn", "CJK");
-  if (!cjk) cjk = find_font(":lang=zh-cn", nullptr);
-  if (cjk && cjk->path.find(".pcf") == std::string::npos) {
+  if (fonts.cjk) {
     ImFontConfig m;
     m.MergeMode = true;
-    m.FontNo = cjk->index;
-    m.OversampleH = 1;
+    m.OversampleH = 1;  // CJK glyphs are many; 1× keeps the atlas a quarter of 2×
     m.PixelSnapH = true;
-    io.Fonts->AddFontFromFileTTF(cjk->path.c_str(), size_px, &m, ranges.Data);
-  } else if (status) {
-    *status = tr("No Chinese font found: install fonts-noto-cjk (Chinese text shows as boxes)");
+    // ImGui sizes a font by its ascent + descent; Noto CJK's are 1.45 em against DejaVu's
+    // 1.16, so at the same size ideographs come out a fifth smaller than Latin capitals.
+    // Merged glyphs sit on the main font's baseline, so a larger size only enlarges them.
+    if (add_font(*fonts.cjk, size_px * kCjkSizeRatio, m, ranges.Data)) {
+      report.cjk = true;
+      report.cjk_file = fonts.cjk->path;
+    }
   }
   io.Fonts->Build();
-  (void)font;
+  report.atlas_w = io.Fonts->TexWidth;
+  report.atlas_h = io.Fonts->TexHeight;
+  report.glyphs = font ? font->Glyphs.Size : 0;
+  return report;
 }
 
 }  // namespace tcplab::ui

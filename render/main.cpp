@@ -21,5 +21,6 @@ int main(int argc, char** argv) {
     std::cerr << "tcplab: no scenario '" << opt->scenario << "' (a path, or a name from `tcplab list`)\n";
     return 2;
   }
+  if (opt->bench_step_back > 0) return tcplab::ui::bench_step_back(*opt);  // no window
   return tcplab::ui::App(std::move(*opt)).run();
 }

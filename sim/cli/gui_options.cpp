@@ -1,6 +1,7 @@
 // The GUI's command line (gui_options.h).
 #include "sim/cli/gui_options.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -11,7 +12,14 @@ namespace {
 
 constexpr std::array kFlags = {"--present", "--lang",  "--scale",        "--screenshot", "--at",
                                "--size",    "--select", "--bench-frames", "--monkey",     "--monkey-seed",
-                               "--script",  "--dump-windows"};
+                               "--script",  "--dump-windows", "--bench-step-back", "--hide"};
+
+bool ends_with_png(const std::string& path) {
+  if (path.size() < 4) return false;
+  std::string ext = path.substr(path.size() - 4);
+  for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return ext == ".png";
+}
 
 template <class T>
 bool parse_number(const std::string& s, T& out) {
@@ -31,6 +39,12 @@ std::string did_you_mean(const std::string& word) {
 
 }  // namespace
 
+const std::vector<std::string>& gui_window_ids() {
+  static const std::vector<std::string> ids = {"topology",  "ladder", "state",   "lesson", "timeline",
+                                               "inspector", "tables", "console", "plots"};
+  return ids;
+}
+
 bool is_gui_option(const std::string& arg) {
   for (const char* f : kFlags)
     if (arg == f) return true;
@@ -40,6 +54,7 @@ bool is_gui_option(const std::string& arg) {
 std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args, std::string* error) {
   GuiOptions o;
   bool have_scenario = false;
+  bool have_monkey_seed = false;
   auto fail = [&](std::string m) -> std::optional<GuiOptions> {
     if (error) *error = std::move(m);
     return std::nullopt;
@@ -66,6 +81,7 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
           return fail("--scale: expected a number from 0.5 to 4, got '" + v + "'");
         }
       } else if (a == "--screenshot") {
+        if (!ends_with_png(v)) return fail("--screenshot: expected a file name ending in .png, got '" + v + "'");
         o.screenshot = v;
       } else if (a == "--at") {
         std::string why;
@@ -90,14 +106,36 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
       } else if (a == "--monkey") {
         std::string why;
         auto t = parse_duration(v, &why);
-        if (!t) return fail("--monkey: " + why + " (a wall-clock duration such as 30s)");
+        if (!t || *t <= 0 || *t > 24 * 3600 * kSec)
+          return fail("--monkey: expected a wall-clock duration such as 30s, got '" + v + "'" +
+                      (why.empty() ? std::string() : " (" + why + ")"));
         o.monkey = t;
       } else if (a == "--monkey-seed") {
         if (!parse_number(v, o.monkey_seed)) return fail("--monkey-seed: expected a number, got '" + v + "'");
+        have_monkey_seed = true;
       } else if (a == "--script") {
+        if (v.empty()) return fail("--script: expected a file name");
         o.script = v;
       } else if (a == "--dump-windows") {
+        if (v.empty()) return fail("--dump-windows: expected a file name");
         o.dump_windows = v;
+      } else if (a == "--hide") {
+        size_t start = 0;
+        while (start <= v.size()) {
+          const size_t comma = std::min(v.find(',', start), v.size());
+          const std::string id = v.substr(start, comma - start);
+          const auto& ids = gui_window_ids();
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+            std::string list;
+            for (const std::string& k : ids) list += (list.empty() ? "" : ", ") + k;
+            return fail("--hide: unknown window '" + id + "' (one of " + list + ")");
+          }
+          o.hide.push_back(id);
+          start = comma + 1;
+        }
+      } else if (a == "--bench-step-back") {
+        if (!parse_number(v, o.bench_step_back) || o.bench_step_back < 1 || o.bench_step_back > 100000)
+          return fail("--bench-step-back: expected a count from 1 to 100000, got '" + v + "'");
       }
       continue;
     }
@@ -105,6 +143,17 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
     o.scenario = a;
     have_scenario = true;
   }
+  // The modes that end by themselves drive the same frame loop in different ways.
+  std::vector<std::string> modes;
+  if (!o.screenshot.empty()) modes.push_back("--screenshot");
+  if (o.bench_frames > 0) modes.push_back("--bench-frames");
+  if (o.monkey) modes.push_back("--monkey");
+  if (!o.script.empty()) modes.push_back("--script");
+  if (o.bench_step_back > 0) modes.push_back("--bench-step-back");
+  if (modes.size() > 1)
+    return fail(modes[0] + " and " + modes[1] + " cannot be used together (a script can take screenshots: " +
+                "`screenshot PATH`)");
+  if (have_monkey_seed && !o.monkey) return fail("--monkey-seed needs --monkey DUR");
   return o;
 }
 
@@ -120,8 +169,11 @@ std::string gui_usage_text() {
       --bench-frames N      render N frames, print median and p95 CPU frame time, exit
       --monkey DUR          random clicks, drags and keys for DUR of wall time, then exit
       --monkey-seed N       seed of the monkey's choices
-      --script FILE         play scripted input (see README), then exit
+      --script FILE         play scripted input (see README), then exit: exit 1 when an
+                            `expect` line fails, 2 when the script has errors
       --dump-windows FILE   write the names of the windows shown, one per line
+      --hide ID[,ID...]     hide windows (topology, ladder, state, lesson, timeline,
+                            inspector, tables, console, plots), e.g. for slides
 )";
 }
 

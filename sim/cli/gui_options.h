@@ -24,15 +24,22 @@ struct GuiOptions {
   uint64_t monkey_seed = 1;              // --monkey-seed N
   std::string script;                    // --script FILE: scripted clicks and keys
   std::string dump_windows;              // --dump-windows FILE: the ImGui windows, one per line
+  std::vector<std::string> hide;         // --hide ID[,ID…]: windows not shown (slides, benchmarks)
+  int bench_step_back = 0;               // --bench-step-back N (not in --help): time N random
+                                         // seeks back in the scenario, no window (tests/bench)
 };
 
 // Parses everything after `tcplab`. On error returns nullopt and sets `error` (a message
-// for stderr, without the program name).
+// for stderr, without the program name). At most one of the modes that end by themselves
+// (--screenshot, --bench-frames, --monkey, --script, --bench-step-back) may be given.
 std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args, std::string* error);
 
 // True for an argument that only the GUI understands (so `tcplab --present` is the GUI).
 bool is_gui_option(const std::string& arg);
 
 std::string gui_usage_text();
+
+// The ImGui ids of the GUI's windows ("topology", "ladder", …), for --hide and scripts.
+const std::vector<std::string>& gui_window_ids();
 
 }  // namespace tcplab
