@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "render/ui.h"
+#include "sim/view/dissect.h"
 
 namespace tcplab::ui {
 namespace {
@@ -107,6 +108,7 @@ FontReport load_fonts(float size_px, const std::string& extra_text) {
     b.AddText(s.en);
     b.AddText(s.zh);
   }
+  for (const FieldExplanation& x : field_explanations()) b.AddText(x.zh);  // the inspector's tooltips
   b.AddText(extra_text.c_str());
   static ImVector<ImWchar> ranges;  // must outlive the atlas build
   ranges.clear();

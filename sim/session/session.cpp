@@ -123,6 +123,7 @@ void Session::rebuild() {
   world_ = World::from_scenario(with_interventions());
   ctx_ = world_.trace_context();
   trace_.clear();
+  ++generation_;
   recorded_events_ = 0;
   snapshots_.clear();
   snapshot_every_ = 512;

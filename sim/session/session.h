@@ -62,6 +62,9 @@ class Session {
   const std::vector<TraceEvent>& trace() const { return trace_; }
   // How many of trace() are at or before the cursor.
   size_t visible() const;
+  // Changes whenever the recorded trace is thrown away and recorded anew (an intervention,
+  // a reload): views that read the trace incrementally start over when it changes.
+  uint64_t generation() const { return generation_; }
 
   // ---- moving the cursor -----------------------------------------------------------------
   void seek(Time t);  // anywhere in [0, ∞); back = nearest snapshot + replay
@@ -117,6 +120,7 @@ class Session {
   std::vector<Intervention> interventions_;
   std::vector<TraceEvent> trace_;
   uint64_t recorded_events_ = 0;   // the world events whose trace is in trace_
+  uint64_t generation_ = 0;
   struct Snapshot {
     World world;
   };
