@@ -366,7 +366,7 @@ void App::place_windows(bool force) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float x0 = vp->WorkPos.x, y0 = vp->WorkPos.y;
   const float W = vp->WorkSize.x, H = vp->WorkSize.y - ImGui::GetFrameHeight();  // status bar
-  const float tl_h = std::max(H * 0.11f, ImGui::GetFrameHeight() * 3.2f);       // timeline
+  const float tl_h = std::max(H * 0.10f, ImGui::GetFrameHeight() * 4.3f);  // controls + seek bar
   const float top = H - tl_h;
   auto place = [&](const char* id, float x, float y, float w, float h) {
     ImGui::SetWindowPos(id, ImVec2(x0 + x, y0 + y), cond);
@@ -383,15 +383,16 @@ void App::place_windows(bool force) {
     place("###state", p1 + p2, 0, p3, top);
     return;
   }
-  const float c1 = W * 0.36f, c2 = W * 0.30f, c3 = W - c1 - c2;
-  place("###topology", 0, 0, c1, top * 0.50f);
-  place("###tables", 0, top * 0.50f, c1, top * 0.25f);
-  place("###console", 0, top * 0.75f, c1, top * 0.25f);
+  // The state diagrams need height for their edge labels, the inspector rows for its tree.
+  const float c1 = W * 0.32f, c2 = W * 0.30f, c3 = W - c1 - c2;
+  place("###topology", 0, 0, c1, top * 0.44f);
+  place("###tables", 0, top * 0.44f, c1, top * 0.26f);
+  place("###console", 0, top * 0.70f, c1, top * 0.30f);
   place("###ladder", c1, 0, c2, top);
-  place("###lesson", c1 + c2, 0, c3, top * 0.22f);
-  place("###state", c1 + c2, top * 0.22f, c3, top * 0.34f);
-  place("###plots", c1 + c2, top * 0.56f, c3, top * 0.18f);
-  place("###inspector", c1 + c2, top * 0.74f, c3, top * 0.26f);
+  place("###lesson", c1 + c2, 0, c3, top * 0.18f);
+  place("###state", c1 + c2, top * 0.18f, c3, top * 0.38f);
+  place("###plots", c1 + c2, top * 0.56f, c3, top * 0.17f);
+  place("###inspector", c1 + c2, top * 0.73f, c3, top * 0.27f);
 }
 
 void App::frame() {
