@@ -135,6 +135,21 @@ TEST_SUITE("filter fields") {
     CHECK(eval("ip.proto == 17", udp_packet()));
     CHECK(eval("ip.proto == 0x11", udp_packet()));
   }
+  TEST_CASE("ip.id and the ARP fields (what a click on a packet in the GUI records)") {
+    PacketFields t = tcp_packet();
+    t.ip_id = 4321;
+    CHECK(eval("ip.id == 4321", t));
+    CHECK_FALSE(eval("ip.id == 4322", t));
+    CHECK_FALSE(eval("ip.id == 4321", arp_packet()));  // no IP layer: false, as in Wireshark
+    PacketFields a = arp_packet();
+    a.arp_opcode = 1;
+    a.arp_spa = ip(192, 168, 1, 10);
+    a.arp_tpa = ip(192, 168, 1, 20);
+    CHECK(eval("arp.opcode == 1 && arp.src.proto_ipv4 == 192.168.1.10 && arp.dst.proto_ipv4 == 192.168.1.20", a));
+    CHECK_FALSE(eval("arp.opcode == 2", a));
+    CHECK(eval("arp.dst.proto_ipv4 == 192.168.1.0/24", a));
+    CHECK_FALSE(eval("arp.opcode == 1", t));
+  }
   TEST_CASE("udp ports and length") {
     PacketFields p = udp_packet();
     CHECK(eval("udp.srcport == 5353", p));
