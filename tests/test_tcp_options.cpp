@@ -1,12 +1,14 @@
 // Socket options as a lesson switches them with `tcp setsockopt`, judged on the wire:
 // TCP_NODELAY lets a small segment go while data is unacknowledged (Nagle off, RFC 9293
 // §3.7.4), turning delayed ACKs off ACKs each segment at once (§3.8.6.3), SO_LINGER
-// {1, 0} makes close() reset (§3.10.5), and SO_RCVBUF bounds the advertised window.
+// {1, 0} makes close() reset (§3.10.5), SO_RCVBUF bounds the advertised window, and
+// SO_SNDBUF stops Linux's send-buffer auto-tuning.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "sim/proto/tcp.h"
 #include "tests/world_fixture.h"
 
 using namespace tcplab;
@@ -118,6 +120,64 @@ TEST_SUITE("tcp setsockopt") {
     REQUIRE_FALSE(acks.empty());
     for (const Packet& k : acks) CHECK(k.p.tcp->window <= 3000);
     CHECK(acks.back().p.tcp->window == 0);
+  }
+
+  // Linux sizes a connection's send buffer when the handshake completes and grows it with
+  // cwnd while it is what limits the sender (tcp_sndbuf_expand: two congestion windows of
+  // at least 10 segments), unless SO_SNDBUF fixed it. tcplab counts payload bytes: 2 x 10
+  // x 1460 = 29200. A scenario's [tcp] wmem and the rfc profile keep the size given.
+  TEST_CASE("the send buffer: auto-tuned to two congestion windows, fixed by SO_SNDBUF, [tcp] wmem or the rfc profile") {
+    const auto sndbuf = [](const Sim& sim, std::string_view node, std::string_view sock) {
+      const Node& n = sim.node(node);
+      const int32_t i = tcp_find_socket(n, sock);
+      REQUIRE(i >= 0);
+      return n.tcp[static_cast<size_t>(i)].sndbuf;
+    };
+    const auto blocks = [](const Sim& sim) {
+      for (const std::string& l : sim.output("a"))
+        if (const auto at = l.find("send blocks: "); at != std::string::npos) return l.substr(at);
+      return std::string();
+    };
+    {
+      Sim sim = connected_pair();
+      CHECK(sndbuf(sim, "a", "c") == 29200);
+      CHECK(sndbuf(sim, "b", "srv.1") == 29200);
+      CHECK(sndbuf(sim, "b", "srv") == 16384);  // a listener sends nothing: tcp_wmem[1]
+      sim.cmd("a", "tcp send c --bytes 200000");
+      CHECK(blocks(sim).starts_with("send blocks: 29200 bytes of 200000"));
+      sim.run_until(300 * kMs);
+      // Slow start outgrew 10 segments while the buffer held the sender back: it grew.
+      CHECK(sndbuf(sim, "a", "c") > 29200);
+      CHECK(sndbuf(sim, "a", "c") <= 2 * 65535 + 2 * 1460);
+    }
+    {
+      Sim sim = connected_pair();
+      sim.cmd("a", "tcp setsockopt c sndbuf 16384");
+      sim.cmd("a", "tcp send c --bytes 200000");
+      CHECK(blocks(sim).starts_with("send blocks: 16384 bytes of 200000"));
+      sim.run_until(300 * kMs);
+      CHECK(sndbuf(sim, "a", "c") == 16384);
+    }
+    {  // set on the listener before the connection: its connections inherit it, lock and all
+      Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "10ms"));
+      sim.cmd("b", "tcp listen 80 --as srv");
+      sim.cmd("b", "tcp setsockopt srv sndbuf 8000");
+      sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
+      sim.run_until(100 * kMs);
+      CHECK(sndbuf(sim, "b", "srv.1") == 8000);
+      CHECK(sndbuf(sim, "a", "c") == 29200);
+    }
+    for (const char* tcp : {"[tcp]\nwmem = 16384\n", "[tcp]\nprofile = \"rfc\"\n"}) {
+      CAPTURE(tcp);
+      Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "10ms", tcp));
+      sim.cmd("b", "tcp listen 80 --as srv");
+      sim.cmd("a", "tcp connect 10.0.0.2:80 --as c");
+      sim.run_until(100 * kMs);
+      sim.cmd("a", "tcp send c --bytes 200000");
+      CHECK(blocks(sim).starts_with("send blocks: 16384 bytes of 200000"));
+      sim.run_until(2 * kSec);
+      CHECK(sndbuf(sim, "a", "c") == 16384);
+    }
   }
 }
 

@@ -20,6 +20,7 @@ TcpConfig resolve_tcp_config(const TcpSettings& s) {
     c.nagle_minshall = false;         // RFC 9293 §3.7.4: any unacknowledged data holds a runt
     c.syn_data = true;                // §3.10.7.2 / §3.10.7.3: text in a SYN is queued
     c.syn_quick_retry = false;
+    c.sndbuf_autotune = false;        // the RFC leaves buffer sizes to the implementation
   }
   if (s.time_wait) c.time_wait = *s.time_wait;
   if (s.min_rto) c.min_rto = *s.min_rto;
@@ -34,7 +35,10 @@ TcpConfig resolve_tcp_config(const TcpSettings& s) {
   if (s.initial_cwnd) c.initial_cwnd = *s.initial_cwnd;
   if (s.mss) c.mss = *s.mss;
   if (s.rmem) c.rmem = *s.rmem;
-  if (s.wmem) c.wmem = *s.wmem;
+  if (s.wmem) {  // a scenario that sizes the send buffer gets that size, as SO_SNDBUF would
+    c.wmem = *s.wmem;
+    c.sndbuf_autotune = false;
+  }
   if (s.nagle) c.nagle = *s.nagle;
   if (s.delack) c.delack = *s.delack;
   if (s.abort_on_overflow) c.abort_on_overflow = *s.abort_on_overflow;

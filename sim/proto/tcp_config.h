@@ -36,7 +36,10 @@ struct TcpConfig {
   int initial_cwnd = 10;              // segments (RFC 6928, D6); 0 = RFC 5681 eq. (1)
   int mss = 0;                        // 0: interface MTU - 40 (1460 on Ethernet)
   uint32_t rmem = 131072;             // receive buffer (tcp_rmem default)
-  uint32_t wmem = 16384;              // send buffer (tcp_wmem default)
+  uint32_t wmem = 16384;              // send buffer (tcp_wmem default): where it starts
+  // Linux grows a connection's send buffer to two congestion windows (tcp_sndbuf_expand,
+  // tcp_detail::sndbuf_expand); rfc, or a scenario that sets wmem: fixed at wmem.
+  bool sndbuf_autotune = true;
   bool limited_transmit = true;       // RFC 3042
 
   // ---- ACKs and small segments -------------------------------------------------------------

@@ -27,6 +27,16 @@ struct Segment {
 
 bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readable, bool& eof);
 
+// The owner hit a full send buffer and room is there now (an ACK freed some, or the
+// buffer grew): tell it (Linux sk_stream_write_space()).
+void writable_if_waiting(World& w, int32_t node, int32_t si) {
+  TcpSocket& s = sock(w, node, si);
+  if (s.open() && s.writable_wanted && tcp_send_space(s) > 0) {
+    s.writable_wanted = false;
+    tcp_notify(w, node, si, TcpNote::Writable);
+  }
+}
+
 // RFC 6298: the handshake's RTT sample (Karn: none if the SYN or SYN-ACK was resent,
 // and then (5.7) RTO = 3 s for the data phase).
 void handshake_rtt(World& w, int32_t node, int32_t si) {
@@ -104,6 +114,7 @@ void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, const 
   c.auto_read = l.auto_read;
   c.rcvbuf = l.rcvbuf;
   c.sndbuf = l.sndbuf;
+  c.sndbuf_locked = l.sndbuf_locked;
   c.nodelay = l.nodelay;
   c.delack_enabled = l.delack_enabled;
   c.linger_zero = l.linger_zero;
@@ -180,6 +191,7 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
     handshake_rtt(w, node, si);
     TcpSocket& s2 = sock(w, node, si);
     s2.cc = make_cc(w, s2);
+    sndbuf_expand(w, s2);  // Linux tcp_init_buffer_space()
     tcp_set_state(w, node, si, TcpState::Established, "SYN-ACK received (RFC 9293 §3.10.7.3)");
     if (sock(w, node, si).fin_pending)  // shutdown() while connecting: now the FIN can go
       tcp_set_state(w, node, si, TcpState::FinWait1, "shutdown() before ESTABLISHED (RFC 9293 §3.10.4)");
@@ -196,6 +208,7 @@ void syn_sent_input(World& w, int32_t node, int32_t si, const Segment& seg) {
     sock(w, node, si).ack_now = true;
     tcp_output(w, node, si);  // the ACK of the SYN-ACK (carrying queued data if any)
     tcp_notify(w, node, si, TcpNote::Connected);
+    writable_if_waiting(w, node, si);  // a send() made while connecting, now with the grown buffer
     if (readable && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Readable);
     if (eof && sock(w, node, si).open()) tcp_notify(w, node, si, TcpNote::Eof);
     return;
@@ -479,6 +492,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     handshake_rtt(w, node, si);
     TcpSocket& s2 = sock(w, node, si);
     s2.cc = make_cc(w, s2);
+    sndbuf_expand(w, s2);  // Linux tcp_init_buffer_space()
     const bool passive = s2.passive_origin;
     if (passive) name_child(w, node, si);
     tcp_set_state(w, node, si, TcpState::Established, "ACK of our SYN (RFC 9293 §3.10.7.4 step 5)");
@@ -487,6 +501,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
       tcp_set_state(w, node, si, TcpState::FinWait1, "CLOSE queued until ESTABLISHED (RFC 9293 §3.10.4)");
     if (passive) child_established(w, node, si);
     else tcp_notify(w, node, si, TcpNote::Connected);
+    if (!passive) writable_if_waiting(w, node, si);  // simultaneous open: as after a SYN-ACK
     if (!sock(w, node, si).open()) return;
     // Text that came with the SYN (rfc profile) is processed now that we are synchronized.
     bool held_fin = false;
@@ -561,10 +576,14 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
         }
       }
       TcpSocket& v = sock(w, node, si);
-      if (v.writable_wanted && tcp_send_space(v) > 0) {
-        v.writable_wanted = false;
-        tcp_notify(w, node, si, TcpNote::Writable);
-      }
+      // A writer waits for room (Linux SOCK_NOSPACE, tcp_new_space()). If the buffer is
+      // what holds the sender back — all of it in flight would still be less than the
+      // window allows (tcp_should_expand_sndbuf(): fewer packets in flight than cwnd) —
+      // it grows first. The peer's window counts too: Linux's cwnd stops growing while
+      // the window limits the sender (tcp_is_cwnd_limited()), tcplab's does not.
+      if (v.writable_wanted && v.send_buf.size() < std::min(cc_cwnd(v.cc), v.snd_wnd))
+        sndbuf_expand(w, v);
+      writable_if_waiting(w, node, si);
     }
   }
   // ---- Steps 7 and 8 --------------------------------------------------------------------------

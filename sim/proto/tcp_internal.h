@@ -38,6 +38,16 @@ uint32_t receive_space(const TcpSocket& s);
 inline uint32_t offered_window(const TcpSocket& s) {
   return s.rcv_adv > s.rcv_nxt ? static_cast<uint32_t>(s.rcv_adv - s.rcv_nxt) : 0;
 }
+// Linux's send-buffer auto-tuning (tcp_sndbuf_expand(), net/ipv4/tcp_input.c), called
+// when a connection enters ESTABLISHED (tcp_init_buffer_space()) and when an ACK frees
+// room for a waiting writer that the buffer, not a window, holds back (tcp_new_space()): the
+// buffer grows to two congestion windows of at least TCP_INIT_CWND = 10 segments, at
+// most tcp_wmem[2] = 4 MB, and never shrinks. Linux counts one skb's memory per segment
+// (4352 bytes for a 1460-byte MSS, hence `ss -m`'s tb87040 = 2 x 10 x 4352); tcplab
+// counts payload, so the same 20 segments are 2 x 10 x 1460 = 29200 bytes. Nothing
+// happens after SO_SNDBUF (SOCK_SNDBUF_LOCK), in the rfc profile, or with [tcp] wmem.
+void sndbuf_expand(const World& w, TcpSocket& s);
+
 // Receiver SWS avoidance's step: min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2).
 inline uint32_t sws_step(const TcpSocket& s) { return std::min<uint32_t>(s.rcvbuf / 2, s.adv_mss); }
 

@@ -102,6 +102,7 @@ struct TcpSocket {
   uint16_t adv_mss = 1460;    // what we advertise: interface MTU − 40
   ByteQueue send_buf;         // from SND.UNA: sent-unacknowledged, then unsent
   uint32_t sndbuf = 16384;
+  bool sndbuf_locked = false; // SO_SNDBUF was set: no auto-tuning (Linux SOCK_SNDBUF_LOCK)
   bool fin_pending = false;   // close()/shutdown(): send a FIN after the queued data
   bool fin_sent = false;
   SeqNum fin_seq;             // the FIN's sequence number, once sent

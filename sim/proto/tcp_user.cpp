@@ -168,6 +168,15 @@ int32_t tcp_accept(World& w, int32_t node, int32_t li, int32_t owner) {
   return ci;
 }
 
+void tcp_detail::sndbuf_expand(const World& w, TcpSocket& s) {
+  if (!w.tcp_config().sndbuf_autotune || s.sndbuf_locked || s.snd_mss == 0) return;
+  constexpr uint64_t kInitCwnd = 10;         // TCP_INIT_CWND
+  constexpr uint64_t kWmemMax = 4194304;     // tcp_wmem[2]
+  const uint64_t segs = std::max<uint64_t>(kInitCwnd, cc_cwnd(s.cc) / s.snd_mss);
+  const uint64_t want = std::min<uint64_t>(2 * segs * s.snd_mss, kWmemMax);  // "sndmem = 2 * nr_segs * per_mss"
+  if (s.sndbuf < want) s.sndbuf = static_cast<uint32_t>(want);
+}
+
 size_t tcp_send_space(const TcpSocket& s) {
   return s.send_buf.size() >= s.sndbuf ? 0 : s.sndbuf - s.send_buf.size();
 }
@@ -317,7 +326,10 @@ void tcp_setsockopt(World& w, int32_t node, int32_t si, TcpOption opt, int64_t v
     case TcpOption::LingerZero: s.linger_zero = value != 0; break;
     case TcpOption::DelAck: s.delack_enabled = value != 0; break;
     case TcpOption::RcvBuf: s.rcvbuf = static_cast<uint32_t>(std::max<int64_t>(value, 256)); break;
-    case TcpOption::SndBuf: s.sndbuf = static_cast<uint32_t>(std::max<int64_t>(value, 256)); break;
+    case TcpOption::SndBuf:
+      s.sndbuf = static_cast<uint32_t>(std::max<int64_t>(value, 256));
+      s.sndbuf_locked = true;  // Linux: SOCK_SNDBUF_LOCK, no auto-tuning from now on
+      break;
   }
   if (opt == TcpOption::NoDelay && s.nodelay) tcp_output(w, node, si);
 }
