@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "render/trace_indexes.h"
 #include "render/ui.h"
 #include "sim/trace/summary.h"
 #include "sim/view/timeline_markers.h"
@@ -56,8 +57,9 @@ std::vector<TermLine> output_lines(const Session& s, int32_t node, size_t* max_c
   std::vector<TermLine> out;
   *max_cols = 0;
   const auto& trace = s.trace();
-  const size_t n = std::min(s.visible(), trace.size());
-  for (size_t i = 0; i < n; ++i) {
+  // Only the node's app events (an index kept up to date incrementally), not the trace.
+  for (size_t i : app_events(s).of(node)) {
+    if (i >= trace.size()) break;
     const TraceEvent& e = trace[i];
     if (e.ev != EvKind::App || e.node != node) continue;
     std::string_view text = e.app().text;

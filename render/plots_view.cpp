@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "render/trace_indexes.h"
 #include "render/ui.h"
 #include "sim/view/connections.h"
 #include "sim/view/plot_series.h"
@@ -471,7 +472,7 @@ void draw_plots(const Session& s, UiState& ui, Intents& out) {
     ImGui::End();
     return;
   }
-  const auto conns = list_connections(s.trace(), s.visible(), s.context());
+  const std::vector<Connection>& conns = tracked_connections(s).connections();
   const auto conn = pick_connection(conns, SocketRef{ui.sel.conn_node, ui.sel.conn_sock});
   if (!conn) {
     ImGui::TextDisabled("%s", tr("No TCP connection yet: nothing to plot."));

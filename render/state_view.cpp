@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "render/trace_indexes.h"
 #include "render/ui.h"
 #include "sim/view/connections.h"
 #include "sim/view/tcp_state_diagram.h"
@@ -492,7 +493,7 @@ void draw_side(const Session& s, UiState& ui, Intents& out, const char* id, ImVe
   SocketStates hist;
   std::string key = "-";
   if (side) {
-    hist = socket_states(s.trace(), s.visible(), side->ref, s.now());
+    hist = socket_states(s.trace(), tracked_connections(s).state_events(side->ref), s.now());
     key = std::to_string(side->ref.node) + "/" + side->ref.sock;
     ImGui::TextColored(ImColor(pal.accent), "%s", rfc_name(hist.current));
     ImGui::SameLine();
@@ -520,7 +521,7 @@ void draw_state_diagram(const Session& s, UiState& ui, Intents& out) {
     ImGui::End();
     return;
   }
-  const auto conns = list_connections(s.trace(), s.visible(), s.context());
+  const std::vector<Connection>& conns = tracked_connections(s).connections();
   const auto conn = pick_connection(conns, SocketRef{ui.sel.conn_node, ui.sel.conn_sock});
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (!conn && !conns.empty()) {

@@ -4,11 +4,13 @@
 // so the same code works for live mode's kernel trace.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/view/trace_progress.h"
 
 namespace tcplab {
 
@@ -37,6 +39,37 @@ struct Connection {
 // listed as one-sided connections. `ctx` gives node names for labels.
 std::vector<Connection> list_connections(const std::vector<TraceEvent>& events, size_t count,
                                          const TraceContext& ctx);
+
+// list_connections() kept up to date as the cursor moves, for the views that draw it every
+// frame (ladder, state diagram, plots): reads only the events that became visible since the
+// last update, forgets the state events past a cursor that moved back, and starts over for
+// a new recording (sim/view/trace_progress.h). It also keeps where each socket's state
+// events are, so that the state diagram need not scan the trace either.
+class ConnectionTracker {
+ public:
+  // The connections of events[0, count) of recording `key` (trace_key()), exactly as
+  // list_connections(events, count, ·) gives them.
+  const std::vector<Connection>& update(const std::vector<TraceEvent>& events, size_t count, uint64_t key);
+  const std::vector<Connection>& connections() const { return conns_; }
+  // The trace indices of socket `who`'s state events in events[0, count) of the last
+  // update, oldest first (for socket_states()); empty for a socket not seen.
+  const std::vector<size_t>& state_events(const SocketRef& who) const;
+
+ private:
+  struct Side {
+    ConnectionSide side;
+    std::vector<size_t> events;  // its state events
+  };
+  void apply(const TraceEvent& e, size_t index);  // one state event
+  void pair();                                    // sides_ -> conns_
+
+  std::vector<Side> sides_;                              // in order of first appearance
+  std::map<std::pair<int32_t, std::string>, size_t> by_ref_;  // (node, sock) -> sides_ index
+  std::vector<size_t> state_index_;                      // every state event read, in order
+  std::vector<Connection> conns_;
+  std::vector<size_t> none_;  // state_events() of a socket not seen
+  TraceProgress progress_;
+};
 
 // The connection holding `sel` (either side), or the first non-listener connection when
 // `sel` is empty or not found; nullopt when there is none.

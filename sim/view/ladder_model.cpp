@@ -595,7 +595,7 @@ LadderColour ladder_timer_colour(LadderTimerKind k) {
 struct LadderBuilder::State {
   std::optional<Reader> reader;
   LadderModel other;            // the empty and listener-only models
-  std::vector<Connection> conns;
+  ConnectionTracker conns;      // the connections of the visible trace, read incrementally
   // What was read: the session's trace up to `read`, recognised by its last event.
   std::string path;
   size_t text_size = 0, interventions = 0, read = 0;
@@ -613,8 +613,7 @@ const LadderModel& LadderBuilder::update(const Session& s, const SocketRef& sel,
   State& st = *st_;
   const auto& trace = s.trace();
   const size_t count = std::min(s.visible(), trace.size());
-  st.conns = list_connections(trace, count, s.context());
-  const std::vector<Connection>& conns = st.conns;
+  const std::vector<Connection>& conns = st.conns.update(trace, count, trace_key(s));
   const std::optional<Connection> c = pick_connection(conns, sel);
   if (!c || c->a.listener) {
     st.reader.reset();
@@ -659,7 +658,7 @@ std::string ladder_timer_caption(const LadderTimer& t) {
   return std::string(to_string(t.kind)) + " " + format_ladder_duration(t.due - t.t_set);
 }
 
-const std::vector<Connection>& LadderBuilder::connections() const { return st_->conns; }
+const std::vector<Connection>& LadderBuilder::connections() const { return st_->conns.connections(); }
 
 LadderModel build_ladder(const Session& s, const SocketRef& sel, bool all_between_nodes) {
   LadderBuilder b;

@@ -317,6 +317,29 @@ size_t SocketStates::lit_box() const {
   return box_of(current);
 }
 
+namespace {
+
+// One state event of the socket: a transition, unless a name is one the diagram lacks.
+void add_transition(SocketStates& out, const TraceEvent& e, Time now) {
+  const auto* st = std::get_if<StateEvent>(&e.data);
+  if (!st) return;
+  const auto from = state_from_name(st->from), to = state_from_name(st->to);
+  if (!from || !to) return;
+  StateTransition tr;
+  tr.from = *from;
+  tr.to = *to;
+  tr.from_name = st->from;
+  tr.to_name = st->to;
+  tr.t = e.t;
+  tr.age = now - e.t;
+  tr.why = st->why;
+  tr.edge = edge_for(*from, *to, st->why);
+  out.current = *to;
+  out.transitions.push_back(std::move(tr));
+}
+
+}  // namespace
+
 SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count, const SocketRef& who, Time now) {
   SocketStates out;
   for (size_t i = 0; i < count && i < events.size(); ++i) {
@@ -324,20 +347,16 @@ SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count, 
     if (e.ev != EvKind::State || e.node != who.node) continue;
     const auto* st = std::get_if<StateEvent>(&e.data);
     if (!st || st->sock != who.sock) continue;
-    const auto from = state_from_name(st->from), to = state_from_name(st->to);
-    if (!from || !to) continue;
-    StateTransition tr;
-    tr.from = *from;
-    tr.to = *to;
-    tr.from_name = st->from;
-    tr.to_name = st->to;
-    tr.t = e.t;
-    tr.age = now - e.t;
-    tr.why = st->why;
-    tr.edge = edge_for(*from, *to, st->why);
-    out.current = *to;
-    out.transitions.push_back(std::move(tr));
+    add_transition(out, e, now);
   }
+  return out;
+}
+
+SocketStates socket_states(const std::vector<TraceEvent>& events, const std::vector<size_t>& state_events,
+                           Time now) {
+  SocketStates out;
+  for (size_t i : state_events)
+    if (i < events.size() && events[i].ev == EvKind::State) add_transition(out, events[i], now);
   return out;
 }
 

@@ -115,5 +115,9 @@ struct SocketStates {
 // cursor `now`). Names the diagram does not know are skipped.
 SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count,
                            const SocketRef& who, Time now);
+// The same from the indices of the socket's state events (ConnectionTracker::
+// state_events()), without scanning the trace: what the view does every frame.
+SocketStates socket_states(const std::vector<TraceEvent>& events, const std::vector<size_t>& state_events,
+                           Time now);
 
 }  // namespace tcplab
