@@ -508,7 +508,7 @@ TEST_SUITE("cli: run") {
     CHECK(own.out == by_name.out);
   }
 
-  TEST_CASE("every format prints something; the ladder and table have their headers") {
+  TEST_CASE("every format prints something - the ladder and table have their headers") {
     const Proc ladder = tcplab_run({"run", "udp-echo"});
     CHECK(ladder.code == 0);
     CHECK(ladder.out.starts_with("UDP server and client: recvfrom(5) (seed 1)"));
@@ -535,7 +535,7 @@ TEST_SUITE("cli: run") {
     CHECK(contains(dir.err, temp_dir()));
   }
 
-  TEST_CASE("--pcap writes one record per tx; an unwritable path is a runtime failure") {
+  TEST_CASE("--pcap writes one record per tx - an unwritable path is a runtime failure") {
     const std::string path = temp_dir() + "/run.pcap";
     const Proc p = tcplab_run({"run", "traceroute", "--format", "jsonl", "--pcap", path});
     REQUIRE(p.code == 0);

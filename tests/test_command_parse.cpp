@@ -214,7 +214,7 @@ TEST_SUITE("route edits") {
     CHECK_FALSE(c.dev.has_value());
     CHECK(c.metric == 0);
   }
-  TEST_CASE("route add -host is a /32; default is 0/0") {
+  TEST_CASE("route add -host is a /32 - default is 0/0") {
     CHECK(parse_as<CmdRouteAdd>("route add -host 10.1.2.3 gw 10.0.0.1").dst == Prefix{ip(10, 1, 2, 3), 32});
     CHECK(parse_as<CmdRouteAdd>("route add 10.1.2.3 dev eth1").dst == Prefix{ip(10, 1, 2, 3), 32});
     auto d = parse_as<CmdRouteAdd>("route add default gw 192.168.1.1");

@@ -176,7 +176,7 @@ TEST_SUITE("filter fields") {
     CHECK(eval("tcp.len > 0", p));
     CHECK(eval("tcp.flags == 0x12", p));
   }
-  TEST_CASE("tcp flags: alone means set; compare with 1/0/true/false") {
+  TEST_CASE("tcp flags: alone means set - compare with 1/0/true/false") {
     PacketFields synack = tcp_packet(tf::SYN | tf::ACK);
     CHECK(eval("tcp.flags.syn", synack));
     CHECK(eval("tcp.flags.ack", synack));

@@ -226,7 +226,7 @@ TEST_SUITE("UDP sockets") {
     CHECK(first == "sendto 192.168.1.20:9 from s1 (port " + std::to_string(sent[0].p.udp->sport) + "): 1 bytes");
   }
 
-  TEST_CASE("recvfrom with a small buffer truncates one datagram; the next read gets the next one") {
+  TEST_CASE("recvfrom with a small buffer truncates one datagram - the next read gets the next one") {
     Sim sim = Sim::text(kLan);
     sim.cmd("b", "udp bind 7000");
     sim.cmd("a", "udp bind 4000");

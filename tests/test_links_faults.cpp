@@ -143,7 +143,7 @@ TEST_SUITE("link timing") {
 }
 
 TEST_SUITE("drop-tail queue") {
-  TEST_CASE("a queue of 2 holds two frames behind the one on the wire; the 4th and 5th are dropped") {
+  TEST_CASE("a queue of 2 holds two frames behind the one on the wire - the 4th and 5th are dropped") {
     Sim sim = slow_link_warmed_up();
     for (int bytes = 100; bytes <= 104; ++bytes)
       sim.cmd("a", "udp sendto 10.0.0.2:9 --bytes " + std::to_string(bytes));
@@ -357,7 +357,7 @@ delay = "100ms"
     CHECK(slowed.drops().empty());
   }
 
-  TEST_CASE("duplicate sends the packet twice, with two ids; ping sees a DUP!") {
+  TEST_CASE("duplicate sends the packet twice, with two ids - ping sees a DUP!") {
     Sim sim = pair_with(R"(
 [[fault]]
 match = "icmp.type == 8"
@@ -403,7 +403,7 @@ action = "corrupt"
     CHECK(sim.line_starting("a", "64 bytes from 10.0.0.2: icmp_seq=1") == "");
   }
 
-  TEST_CASE("a corrupted frame still crosses a switch; the host behind it drops it") {
+  TEST_CASE("a corrupted frame still crosses a switch - the host behind it drops it") {
     Scenario s = scenario_from_file("arp.toml");
     s.faults.push_back(FaultSpec{*parse_filter("icmp.type == 8"), FaultAction::Corrupt, 1, false, 0, -1, {}});
     Sim sim(s);

@@ -181,7 +181,7 @@ TEST_SUITE("route -n") {
 }
 
 TEST_SUITE("route add and route del") {
-  TEST_CASE("an added route changes lookups at once and is gone after route del; both print nothing") {
+  TEST_CASE("an added route changes lookups at once and is gone after route del - both print nothing") {
     Sim sim = Sim::file("ping-across-routers.toml", {}, false);
     CHECK(next_hop(sim.node("r1"), ip(192, 168, 5, 7)) == "");
     sim.cmd("r1", "route add -net 192.168.5.0/24 gw 10.0.12.2");
@@ -194,7 +194,7 @@ TEST_SUITE("route add and route del") {
     CHECK(sim.output("r1").empty());
   }
 
-  TEST_CASE("route add default gw gives a host a way out; a netmask spelling works too") {
+  TEST_CASE("route add default gw gives a host a way out - a netmask spelling works too") {
     Sim sim = Sim::file("ping-across-routers.toml", {}, false);
     sim.cmd("r3", "route del default");
     CHECK(next_hop(sim.node("r3"), ip(10, 0, 1, 10)) == "");
@@ -249,7 +249,7 @@ TEST_SUITE("route add and route del") {
 }
 
 TEST_SUITE("ARP") {
-  TEST_CASE("the first ping waits for ARP who-has / is-at; the second goes straight out") {
+  TEST_CASE("the first ping waits for ARP who-has / is-at - the second goes straight out") {
     Sim sim = Sim::file("arp.toml");
     sim.run_until(2 * kSec);
     const auto requests = sim.tx("client", arp_request());
@@ -286,7 +286,7 @@ TEST_SUITE("ARP") {
     CHECK(sim.output("client", 0)[2] == "64 bytes from 192.168.1.20: icmp_seq=2 ttl=64 time=4.00 ms");
   }
 
-  TEST_CASE("arp -n: empty before, the server's MAC after; the server learned the asker") {
+  TEST_CASE("arp -n: empty before, the server's MAC after - the server learned the asker") {
     Sim sim = Sim::file("arp.toml");
     sim.run_until(2 * kSec);
     CHECK(sim.output("client", 1500 * kMs) ==
@@ -341,7 +341,7 @@ TEST_SUITE("ARP") {
     CHECK(sim.line_starting("client", "From ") == "From 192.168.1.10 icmp_seq=1 Destination Host Unreachable");
   }
 
-  TEST_CASE("ping's summary after an ARP failure counts the error; time spans the sends (0 ms for one)") {
+  TEST_CASE("ping's summary after an ARP failure counts the error - time spans the sends (0 ms for one)") {
     Sim sim = Sim::file("arp.toml", {}, false);
     sim.cmd("client", "ping -c 1 192.168.1.99");
     sim.run_until(10 * kSec);

@@ -311,7 +311,7 @@ TEST_CASE("defaults: seed 1, 10 s, linux profile with nothing overridden") {
   CHECK(sc.faults.empty());
 }
 
-TEST_CASE("explicit switch ports are reserved; omitted ones take the lowest free pN") {
+TEST_CASE("explicit switch ports are reserved - omitted ones take the lowest free pN") {
   Scenario sc = load_ok(R"(title = "t"
 [[node]]
 name = "a"
@@ -463,7 +463,7 @@ TEST_CASE("node types: host, router or switch") {
   CHECK(error_of("title = \"t\"\n[[node]]\nname = \"a\"\n") == "t.toml:2:1: [[node]] is missing required key 'type'");
 }
 
-TEST_CASE("hosts and routers need an interface; switches have none") {
+TEST_CASE("hosts and routers need an interface - switches have none") {
   CHECK(error_of("title = \"t\"\n[[node]]\nname = \"a\"\ntype = \"host\"\n") ==
         "t.toml:2:1: a host needs at least one interface, e.g. ifaces = { eth0 = \"192.168.1.10/24\" }");
   CHECK(error_of("title = \"t\"\n[[node]]\nname = \"a\"\ntype = \"router\"\nifaces = {}\n") ==

@@ -76,7 +76,7 @@ TEST_SUITE("lesson: subnets-and-broadcast") {
                      "        ether " + r.mac_of("a1") + "  txqueuelen 1000  (Ethernet)") == 1);
   }
 
-  TEST_CASE("a datagram to 192.168.1.255 is an Ethernet broadcast heard by a2 and r1; r1 sends no ICMP") {
+  TEST_CASE("a datagram to 192.168.1.255 is an Ethernet broadcast heard by a2 and r1 - r1 sends no ICMP") {
     const Run r = run_builtin("subnets-and-broadcast");
     const Pkt bc = only(r.packets_at(EvKind::Tx, "a1"),
                         [](const Pkt& p) { return p.is_udp() && p.ip_dst() == "192.168.1.255"; },
@@ -174,7 +174,7 @@ TEST_SUITE("lesson: arp") {
     CHECK(r.packets_at(EvKind::Tx, "other").empty());
   }
 
-  TEST_CASE("the server learns the client from the request; 'other', not the target, learns nothing") {
+  TEST_CASE("the server learns the client from the request - 'other', not the target, learns nothing") {
     // RFC 826 "Packet Reception": a new entry is made only when this host is the target
     // (Linux does the same), so the flooded request leaves other's cache empty.
     const Run r = run_builtin("arp");
@@ -251,7 +251,7 @@ TEST_SUITE("lesson: ping-across-routers") {
     CHECK(replies == 3);
   }
 
-  TEST_CASE("the first echo waits for ARP on every hop; the next ones do not") {
+  TEST_CASE("the first echo waits for ARP on every hop - the next ones do not") {
     const Run r = run_builtin("ping-across-routers");
     // Who asked for whom, in order: each sender resolves its next hop once.
     std::vector<std::string> requests;
@@ -322,7 +322,7 @@ TEST_SUITE("lesson: traceroute") {
     CHECK(n == 12);
   }
 
-  TEST_CASE("each router answers Time Exceeded for its TTL; the server answers Port Unreachable") {
+  TEST_CASE("each router answers Time Exceeded for its TTL - the server answers Port Unreachable") {
     const Run r = run_builtin("traceroute");
     std::map<std::string, std::vector<int>> exceeded;  // by source: quoted dports
     std::vector<int> unreachable;
@@ -387,7 +387,7 @@ TEST_SUITE("lesson: routing-longest-prefix") {
     CHECK(wide < narrow);
   }
 
-  TEST_CASE("traffic to 10.1.2.3 takes the /16 via rb; to 10.2.0.10 the /8 via ra") {
+  TEST_CASE("traffic to 10.1.2.3 takes the /16 via rb - to 10.2.0.10 the /8 via ra") {
     const Run r = run_builtin("routing-longest-prefix");
     const auto blocks = command_blocks(r.app_lines("client"), "$ traceroute");
     CAPTURE(show(blocks));
@@ -538,7 +538,7 @@ TEST_SUITE("every scenario") {
     }
   }
 
-  TEST_CASE("two runs give byte-identical JSON Lines; a copied world replays identically") {
+  TEST_CASE("two runs give byte-identical JSON Lines - a copied world replays identically") {
     for (const std::string& name : builtin_scenarios()) {
       CAPTURE(name);
       const std::string a = run_builtin(name).jsonl();

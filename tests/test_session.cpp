@@ -279,7 +279,7 @@ TEST_SUITE("session") {
     CHECK(t.find("$ ifconfig") == std::string::npos);
   }
 
-  TEST_CASE("an edited scenario file is reloaded; a broken edit is refused with its line") {
+  TEST_CASE("an edited scenario file is reloaded - a broken edit is refused with its line") {
     const std::string dir = std::filesystem::temp_directory_path() / "tcplab_session_reload";
     std::filesystem::create_directories(dir);
     const std::string path = dir + "/lesson.toml";

@@ -190,7 +190,7 @@ TEST_SUITE("app file-server and download") {
     CHECK(starts_with(sim.line_starting("a", "download: big.bin: "), "download: big.bin: 200000 bytes in "));
   }
 
-  TEST_CASE("an unknown file: the server says so and closes at once; the client gets 0 bytes") {
+  TEST_CASE("an unknown file: the server says so and closes at once - the client gets 0 bytes") {
     Sim sim = Sim::text(kPair);
     sim.cmd("b", "app file-server 80 report.pdf=100000");
     sim.cmd("a", "app download 10.0.0.2:80 nope.txt");
@@ -293,7 +293,7 @@ TEST_SUITE("app requests") {
     CHECK(*t_short > *t_reuse);
   }
 
-  TEST_CASE("a few requests get a line each; the bytes come back unchanged") {
+  TEST_CASE("a few requests get a line each - the bytes come back unchanged") {
     Sim sim = Sim::text(kPair);
     sim.cmd("b", "app echo-server 7");
     sim.cmd("a", "app requests 10.0.0.2:7 --count 3 --size 5000");
@@ -418,7 +418,7 @@ TEST_SUITE("hping3") {
     CHECK(sim.time_of_line("a", "--- 10.0.0.9") == std::optional<Time>(2 * kSec));
   }
 
-  TEST_CASE("-d adds data bytes; no flags at all is spelt as hping3 does") {
+  TEST_CASE("-d adds data bytes - no flags at all is spelt as hping3 does") {
     Sim sim = Sim::text(kPair);
     sim.cmd("a", "hping3 -p 80 -d 10 -c 1 10.0.0.2");
     sim.run_until(3 * kSec);

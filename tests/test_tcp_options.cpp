@@ -51,7 +51,7 @@ TEST_SUITE("tcp setsockopt") {
     CHECK(badv.error().message.find("on or off") != std::string::npos);
   }
 
-  TEST_CASE("Nagle holds the second small write until the first is ACKed; TCP_NODELAY sends it at once") {
+  TEST_CASE("Nagle holds the second small write until the first is ACKed - TCP_NODELAY sends it at once") {
     for (const bool nodelay : {false, true}) {
       CAPTURE(nodelay);
       Sim sim = connected_pair();

@@ -202,7 +202,7 @@ TEST_SUITE("lesson: handshake") {
     for (const Pkt& p : s) CHECK_FALSE(rst(p));
   }
 
-  TEST_CASE("the client is ESTABLISHED after the SYN-ACK, the server one trip later; the listener stays LISTEN") {
+  TEST_CASE("the client is ESTABLISHED after the SYN-ACK, the server one trip later - the listener stays LISTEN") {
     const Run r = run_builtin("handshake");
     const std::string client = sock_named(r, "client", "client");
     CHECK(path(r, "client", client) == "CLOSED>SYN_SENT>ESTABLISHED");
@@ -279,7 +279,7 @@ TEST_SUITE("lesson: time-wait") {
     CHECK_FALSE(any_line_starts(output_at(r, "client", 61 * kSec), "TIME-WAIT"));
   }
 
-  TEST_CASE("port 40000 again during TIME_WAIT: bind fails and nothing is sent; after it, the connection works") {
+  TEST_CASE("port 40000 again during TIME_WAIT: bind fails and nothing is sent - after it, the connection works") {
     const Run r = run_builtin("time-wait");
     const auto at2 = output_at(r, "client", 2 * kSec);
     CAPTURE(show(at2));
@@ -328,7 +328,7 @@ TEST_SUITE("lesson: lost-syn") {
 
 // =======================================================================================
 TEST_SUITE("lesson: lost-synack") {
-  TEST_CASE("both timers fire 1 s after the first tries; the duplicates are harmless") {
+  TEST_CASE("both timers fire 1 s after the first tries - the duplicates are harmless") {
     const Run r = run_builtin("lost-synack");
     const auto syns = where(tcp_tx(r, "client"), syn_only);
     const auto synacks = where(tcp_tx(r, "server"), syn_ack);
@@ -394,7 +394,7 @@ TEST_SUITE("lesson: lost-final-ack") {
     CHECK(any_line_starts(output_at(r, "server", 300 * kMsec), "SYN-RECV"));
   }
 
-  TEST_CASE("connection 2: the client's data completes the handshake; no SYN-ACK is resent") {
+  TEST_CASE("connection 2: the client's data completes the handshake - no SYN-ACK is resent") {
     const Run r = run_builtin("lost-final-ack");
     const std::string s2 = sock_named(r, "server", "server.2");
     CHECK(path(r, "server", s2) == "LISTEN>SYN_RECV>ESTABLISHED");
@@ -566,7 +566,7 @@ TEST_SUITE("lesson: simultaneous-close") {
 
 // =======================================================================================
 TEST_SUITE("lesson: half-close") {
-  TEST_CASE("after the client's FIN the server sends 4004 bytes, all acknowledged; then it closes") {
+  TEST_CASE("after the client's FIN the server sends 4004 bytes, all acknowledged - then it closes") {
     const Run r = run_builtin("half-close");
     CHECK(path_named(r, "client", "client") == "CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT");
     CHECK(path_named(r, "server", "server.1") == "LISTEN>SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED");
@@ -596,7 +596,7 @@ TEST_SUITE("lesson: half-close") {
 
 // =======================================================================================
 TEST_SUITE("lesson: connection-refused") {
-  TEST_CASE("a SYN to port 8080 gets RST+ACK acknowledging it; connect fails at once, nothing is resent") {
+  TEST_CASE("a SYN to port 8080 gets RST+ACK acknowledging it - connect fails at once, nothing is resent") {
     const Run r = run_builtin("connection-refused");
     const auto syns = where(tcp_tx(r, "client"), [](const Pkt& p) { return syn_only(p) && p.f.tcp->dport == 8080; });
     REQUIRE(syns.size() == 1);
@@ -662,7 +662,7 @@ TEST_SUITE("lesson: close-with-unread-data") {
 
 // =======================================================================================
 TEST_SUITE("lesson: backlog") {
-  TEST_CASE("backlog 1: two handshakes complete before any accept(); the third SYN is dropped, not refused") {
+  TEST_CASE("backlog 1: two handshakes complete before any accept() - the third SYN is dropped, not refused") {
     const Run r = run_builtin("backlog");
     CHECK(entered(r, "pc1", sock_named(r, "pc1", "c"), "ESTABLISHED") == 140 * kMsec);
     CHECK(entered(r, "pc2", sock_named(r, "pc2", "c"), "ESTABLISHED") == 240 * kMsec);
@@ -696,7 +696,7 @@ TEST_SUITE("lesson: backlog") {
     CHECK(entered(r, "server", k3, "ESTABLISHED") == 2330 * kMsec);
   }
 
-  TEST_CASE("ss -ltn shows Recv-Q 2 (waiting) and Send-Q 1 (backlog); three clients end up accepted") {
+  TEST_CASE("ss -ltn shows Recv-Q 2 (waiting) and Send-Q 1 (backlog) - three clients end up accepted") {
     const Run r = run_builtin("backlog");
     const auto ss = output_at(r, "server", 500 * kMsec);
     CAPTURE(show(ss));
@@ -717,7 +717,7 @@ TEST_SUITE("lesson: backlog") {
 
 // =======================================================================================
 TEST_SUITE("lesson: long-vs-short") {
-  TEST_CASE("one connection for ten requests against ten connections; the long one is faster") {
+  TEST_CASE("one connection for ten requests against ten connections - the long one is faster") {
     const Run r = run_builtin("long-vs-short");
     const auto syns = where(tcp_tx(r, "client"), syn_only);
     const auto in = [&](Time a, Time b) {
@@ -749,7 +749,7 @@ TEST_SUITE("lesson: long-vs-short") {
 
 // =======================================================================================
 TEST_SUITE("lesson: file-download") {
-  TEST_CASE("the server sends 20000 bytes, closes first and ends in TIME_WAIT; the client goes LAST_ACK, CLOSED") {
+  TEST_CASE("the server sends 20000 bytes, closes first and ends in TIME_WAIT - the client goes LAST_ACK, CLOSED") {
     const Run r = run_builtin("file-download");
     const std::string child = sock_to(r, "server", "192.168.1.10");
     REQUIRE(!child.empty());
@@ -775,7 +775,7 @@ TEST_SUITE("lesson: file-download") {
 
 // =======================================================================================
 TEST_SUITE("lesson: zero-window") {
-  TEST_CASE("win=0 stops the sender; probes back off (doubling); recv() reopens the window") {
+  TEST_CASE("win=0 stops the sender - probes back off (doubling) - recv() reopens the window") {
     const Run r = run_builtin("zero-window");
     const auto sacks = tcp_tx(r, "server");
     const Pkt synack = where(sacks, syn_ack).at(0);
@@ -817,7 +817,7 @@ TEST_SUITE("lesson: zero-window") {
 
 // =======================================================================================
 TEST_SUITE("lesson: congestion") {
-  TEST_CASE("each flow's cwnd rises and is cut at queue overflows (a sawtooth); at most slow start's overshoot times out") {
+  TEST_CASE("each flow's cwnd rises and is cut at queue overflows (a sawtooth) - at most slow start's overshoot times out") {
     const Run r = run_builtin("congestion");
     CHECK(drops_why(r, DropWhy::Queue) > 0);
     for (const char* host : {"h1", "h2"}) {

@@ -729,7 +729,7 @@ TEST_SUITE("TCP state machine: LISTEN rows (TCP-REFERENCE 1.6.2)") {
     CHECK(b.dut_node().tcp.size() == sockets);
   }
 
-  TEST_CASE("LISTEN row 3: a SYN makes a SYN-RECEIVED child; the listener stays LISTEN") {
+  TEST_CASE("LISTEN row 3: a SYN makes a SYN-RECEIVED child - the listener stays LISTEN") {
     TcpBench b;
     INFO(b.trace());
     SUBCASE("a plain SYN: S. 0:0(0) ack 1, the listener stays LISTEN") {

@@ -282,7 +282,7 @@ TEST_SUITE("packet summary") {
     CHECK(summary_of(kData, rel, SummaryStyle::Compact) == "[PSH|ACK] seq=1 ack=1 len=5");
   }
 
-  TEST_CASE("a zero window is shown; a corrupted segment says so") {
+  TEST_CASE("a zero window is shown - a corrupted segment says so") {
     TcpRelative rel;
     Bytes f = tcp_frame(kServerMac, kClientMac, kServer, kClient, tcp_header(2000, 40312, 5001, 1006, wire::tcpflag::ACK, 0));
     CHECK(summary_of(f, rel) == "TCP 2000 → 40312 [ACK] seq=0 ack=0 win=0");
@@ -300,7 +300,7 @@ TEST_SUITE("packet summary") {
 
 // =======================================================================================
 TEST_SUITE("jsonl") {
-  TEST_CASE("strings are escaped; valid UTF-8 passes, invalid bytes become U+FFFD") {
+  TEST_CASE("strings are escaped - valid UTF-8 passes, invalid bytes become U+FFFD") {
     CHECK(json_string("a\"b\\c\nd\te\x01") == R"("a\"b\\c\nd\te\u0001")");
     CHECK(json_string("三次握手 ✕") == "\"三次握手 ✕\"");
     CHECK(json_string(std::string("x\xff" "y")) == R"("x\ufffdy")");
@@ -421,7 +421,7 @@ TEST_SUITE("ladder") {
     };
   }
 
-  TEST_CASE("one lifeline per host or router; a switch has none") {
+  TEST_CASE("one lifeline per host or router - a switch has none") {
     const std::string out = render_ladder(handshake(), lan());
     CAPTURE(out);
     const auto l = lines_of(out);
@@ -462,7 +462,7 @@ TEST_SUITE("ladder") {
     CHECK(rows_with(out, "retx [SYN|ACK]").size() == 1);
   }
 
-  TEST_CASE("states stand beside their lifeline; app lines right of the diagram") {
+  TEST_CASE("states stand beside their lifeline - app lines right of the diagram") {
     const std::string out = render_ladder(handshake(), lan());
     CAPTURE(out);
     CHECK(rows_with(out, "     0.000  |                                        | LISTEN").size() == 1);
@@ -472,7 +472,7 @@ TEST_SUITE("ladder") {
     CHECK(note[0] == "  1005.000  |                                        |  client: connected to 192.168.1.20:2000");
   }
 
-  TEST_CASE("a broadcast gives one arrow per receiver; a router is a column and marks its drops") {
+  TEST_CASE("a broadcast gives one arrow per receiver - a router is a column and marks its drops") {
     TraceContext ctx;
     ctx.node_names = {"a", "sw", "b", "r1", "c"};
     ctx.node_types = {NodeType::Host, NodeType::Switch, NodeType::Host, NodeType::Router, NodeType::Host};

@@ -397,7 +397,7 @@ TEST_SUITE("view: inspector tables") {
     CHECK(format_remaining(rows[0].timers[0].remaining) == "990ms");
   }
 
-  TEST_CASE("TIME_WAIT shows its timer; the table follows the cursor back") {
+  TEST_CASE("TIME_WAIT shows its timer - the table follows the cursor back") {
     Session s = open("time-wait");
     const int32_t client = s.world().node_index("client");
     s.seek(500 * kMs);

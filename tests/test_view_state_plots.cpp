@@ -316,7 +316,7 @@ TEST_CASE("handshake: before the SYN-ACK arrives the client is SYN-SENT, and bef
   CHECK(none.lit_box() == box_of(S::Closed));
 }
 
-TEST_CASE("four-way close: the active closer goes FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT; the passive one ends in the "
+TEST_CASE("four-way close: the active closer goes FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT - the passive one ends in the "
           "bottom CLOSED") {
   Session s = open_lesson("four-way-close");
   s.seek(s.scenario().duration);
@@ -500,7 +500,7 @@ TEST_CASE("plots: series fed frame by frame while the lesson plays equal the ser
   CHECK(fed.data_bytes == once.data_bytes);
 }
 
-TEST_CASE("plots: a listener or a connection that has sent nothing gives no series; step lines hold their value") {
+TEST_CASE("plots: a listener or a connection that has sent nothing gives no series - step lines hold their value") {
   Session s = open_lesson("handshake");
   s.seek(5 * kMs);  // the server listens, nobody has connected
   const auto conns = list_connections(s.trace(), s.visible(), s.context());

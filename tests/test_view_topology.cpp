@@ -391,7 +391,7 @@ TEST_CASE("layout file: saved beside a scenario in a writable folder, else in th
     const LayoutPaths paths = layout_paths("/nonexistent-tcplab-dir/x.toml", "relative/dir", "/home/u");
     CHECK(paths.save == "/home/u/.config/tcplab/layouts/x.layout");
   }
-  SUBCASE("nowhere for a scenario without a file; a missing file loads nothing") {
+  SUBCASE("nowhere for a scenario without a file - a missing file loads nothing") {
     CHECK(layout_paths("", "/tmp", "/root").save.empty());
     std::vector<NodePos> p(2);
     CHECK_FALSE(load_layout(layout_paths((tmp.path / "none.toml").string(), nullptr, nullptr), names, p));

@@ -428,7 +428,7 @@ TEST_SUITE("tcp") {
     CHECK_FALSE(tcp_checksum_ok(kServer, kClient, out));
   }
 
-  TEST_CASE("unknown options are skipped by length; EOL ends the list") {
+  TEST_CASE("unknown options are skipped by length - EOL ends the list") {
     // MSS, SACK blocks (kind 5, len 10, not modelled), an unknown kind 254 of length 4,
     // NOP, EOL, then bytes after EOL that must not be read as options.
     Bytes b = unhex(
@@ -466,7 +466,7 @@ TEST_SUITE("tcp") {
       Bytes b(syn.begin(), syn.begin() + 36);
       CHECK(reason(b).find("data offset") != std::string::npos);
     }
-    SUBCASE("option length 0 or 1 would loop forever; refused") {
+    SUBCASE("option length 0 or 1 would loop forever - refused") {
       Bytes b = syn;
       b[21] = 0;
       CHECK(reason(b).find("length 0") != std::string::npos);

@@ -225,7 +225,7 @@ TEST_SUITE("rng") {
     CHECK(r.uniform(7, 7) == 7);
   }
 
-  TEST_CASE("next_unit is at least 0 and below 1; chance(0) is never and chance(1) is always") {
+  TEST_CASE("next_unit is at least 0 and below 1 - chance(0) is never and chance(1) is always") {
     Rng r(5);
     for (int i = 0; i < 10000; ++i) {
       const double u = r.next_unit();
@@ -284,7 +284,7 @@ TEST_SUITE("durations and rates") {
     CHECK_FALSE(parse_rate("-1Mbps"));
   }
 
-  TEST_CASE("durations print in the largest exact unit; ms with three decimals") {
+  TEST_CASE("durations print in the largest exact unit - ms with three decimals") {
     CHECK(format_duration(0) == "0s");
     CHECK(format_duration(5'000'000) == "5ms");
     CHECK(format_duration(1'500'000) == "1500us");
