@@ -11,6 +11,8 @@
 //  - states and timers are the `state` / `timer` events of the connection's sockets.
 #include "sim/view/ladder_model.h"
 
+#include "sim/view/packet_kind.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -567,16 +569,21 @@ const char* ladder_timer_name(LadderTimerKind k) {
 }
 
 LadderColour ladder_colour(LadderArrowKind k) {
+  // One palette for both views (packet_kind.h): a SYN is the same green here as on a wire.
+  auto from = [](PacketKind pk) {
+    const Rgb c = packet_colour(pk);
+    return LadderColour{c.r, c.g, c.b};
+  };
   switch (k) {
-    case LadderArrowKind::Syn: return {67, 160, 71};
-    case LadderArrowKind::SynAck: return {0, 172, 193};
-    case LadderArrowKind::Ack: return {144, 164, 174};
-    case LadderArrowKind::Data: return {30, 136, 229};
-    case LadderArrowKind::Fin: return {142, 36, 170};
-    case LadderArrowKind::Rst: return {229, 57, 53};
-    case LadderArrowKind::Other: return {251, 140, 0};
+    case LadderArrowKind::Syn: return from(PacketKind::Syn);
+    case LadderArrowKind::SynAck: return from(PacketKind::SynAck);
+    case LadderArrowKind::Ack: return from(PacketKind::Ack);
+    case LadderArrowKind::Data: return from(PacketKind::Data);
+    case LadderArrowKind::Fin: return from(PacketKind::Fin);
+    case LadderArrowKind::Rst: return from(PacketKind::Rst);
+    case LadderArrowKind::Other: return {251, 140, 0};  // orange: ARP, ICMP, UDP (all-traffic mode)
   }
-  return {189, 189, 189};
+  return {251, 140, 0};
 }
 
 LadderColour ladder_lost_colour() { return {229, 57, 53}; }
