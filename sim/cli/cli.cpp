@@ -25,19 +25,6 @@ namespace tcplab {
 namespace fs = std::filesystem;
 namespace {
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& options) {
-  std::string best;
-  size_t best_d = 3;
-  for (const std::string& o : options) {
-    size_t d = edit_distance(word, o);
-    if (d < best_d) {
-      best_d = d;
-      best = o;
-    }
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
-}
-
 struct RunOptions {
   std::string scenario;
   std::optional<Time> until;

@@ -27,16 +27,6 @@ bool parse_number(const std::string& s, T& out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-std::string did_you_mean(const std::string& word) {
-  const char* best = nullptr;
-  size_t best_d = 3;
-  for (const char* f : kFlags) {
-    const size_t d = edit_distance(word, f);
-    if (d < best_d) best_d = d, best = f;
-  }
-  return best ? std::string(" (did you mean '") + best + "'?)" : std::string();
-}
-
 }  // namespace
 
 const std::vector<std::string>& gui_window_ids() {
@@ -66,7 +56,10 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
         o.present = true;
         continue;
       }
-      if (!is_gui_option(a)) return fail("unknown option '" + a + "'" + did_you_mean(a));
+      if (!is_gui_option(a)) {
+        const std::vector<std::string> known(kFlags.begin(), kFlags.end());
+        return fail("unknown option '" + a + "'" + did_you_mean(a, known));
+      }
       if (i + 1 >= args.size()) return fail("option " + a + " needs a value");
       const std::string& v = args[++i];
       if (a == "--lang") {

@@ -21,4 +21,17 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& options) {
+  std::string best;
+  size_t best_d = 3;
+  for (const std::string& o : options) {
+    const size_t d = edit_distance(word, o);
+    if (d < best_d) {
+      best_d = d;
+      best = o;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
 }  // namespace tcplab

@@ -7,6 +7,7 @@
 
 #include "sim/scenario/command.h"
 #include "sim/scenario/filter.h"
+#include "sim/scenario/packet_fields.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/wire/frame.h"
 
@@ -289,19 +290,7 @@ std::optional<std::string> Session::intervene_packet(uint64_t packet_id, int32_t
     if (e.ev != EvKind::Tx || e.node != sender) continue;
     const PacketEvent& pe = e.packet();
     if (pe.id == packet_id && pe.link == link) break;
-    const wire::ParsedFrame q = wire::parse_frame(pe.frame);
-    PacketFields f;
-    f.is_arp = q.arp.has_value();
-    if (q.ip) {
-      f.ip_src = q.ip->src;
-      f.ip_id = q.ip->id;
-    }
-    if (q.arp) {
-      f.arp_opcode = q.arp->op;
-      f.arp_spa = q.arp->spa;
-      f.arp_tpa = q.arp->tpa;
-    }
-    if (matches(*parsed, f)) ++nth;
+    if (matches(*parsed, packet_fields(wire::parse_frame(pe.frame), pe.frame.size()))) ++nth;
   }
   Intervention iv;
   iv.kind = Intervention::Kind::Fault;
