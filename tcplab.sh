@@ -20,6 +20,7 @@ PACKAGES=(
   libpcap-dev
   tshark xvfb xauth
   libbenchmark-dev
+  iproute2 libcap2-bin util-linux procps python3
 )
 
 missing_packages() {
