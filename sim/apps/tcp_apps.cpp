@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "sim/apps/app_text.h"
 #include "sim/apps/programs.h"
 #include "sim/net/layers.h"
 #include "sim/proto/tcp.h"
@@ -78,42 +79,6 @@ const char* error_text(TcpNote n) {
     case TcpNote::TimedOut: return "Connection timed out";
     default: return "";
   }
-}
-
-// "52.340 ms", or seconds once a run is long enough that milliseconds stop being readable.
-std::string format_elapsed(Time t) {
-  char buf[40];
-  if (t >= 10 * kSec)
-    std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e9);
-  else
-    std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(t) / 1e6);
-  return buf;
-}
-
-// iperf's spelling: "15.28 Mbit/s".
-std::string format_rate(uint64_t bytes, Time t) {
-  if (t <= 0) return "-";
-  double bps = static_cast<double>(bytes) * 8.0 * 1e9 / static_cast<double>(t);
-  const char* unit = "bit/s";
-  if (bps >= 1e9) bps /= 1e9, unit = "Gbit/s";
-  else if (bps >= 1e6) bps /= 1e6, unit = "Mbit/s";
-  else if (bps >= 1e3) bps /= 1e3, unit = "kbit/s";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.2f %s", bps, unit);
-  return buf;
-}
-
-// Bytes [offset, offset + n) of `pattern` repeated: content a student recognises in the
-// packet inspector, and that a receiver can check byte by byte.
-wire::Bytes filler(const std::string& pattern, uint64_t offset, size_t n) {
-  wire::Bytes out(n);
-  const uint64_t len = pattern.size();
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(pattern[(offset + i) % len]);
-  return out;
-}
-
-std::string plural(uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // Opens the listener every server starts with; prints the line or the error.
@@ -460,8 +425,6 @@ void bulk_send_note(World& w, int32_t node, int32_t pid, int32_t sock, TcpNote n
 
 // ---- requests ------------------------------------------------------------------------------------
 
-// Request k (1-based) is "request k " repeated to the size: each echo can be checked.
-std::string request_pattern(uint32_t k) { return "request " + std::to_string(k) + " "; }
 
 void requests_connect(World& w, int32_t node, int32_t pid) {
   RequestsProgram* s = state<RequestsProgram>(w, node, pid);

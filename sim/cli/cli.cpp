@@ -2,6 +2,7 @@
 // files, list the built-in scenarios. See DESIGN.md "Command line" for the contract.
 #include "sim/cli/cli.h"
 #include "sim/cli/gui_options.h"
+#include "sim/cli/live_cli.h"
 #include "sim/core/edit_distance.h"
 
 #include <sys/resource.h>
@@ -273,6 +274,7 @@ usage:
       --stats          print events, simulated and wall time, and peak memory on stderr
   tcplab check FILE...           validate scenario files (errors as FILE:LINE:COL: message)
   tcplab list                    built-in scenarios with their titles
+  tcplab live …                  the same on the real Linux kernel (tcplab live --help)
   tcplab --help | --version
   (the GUI's own options: see below)
 
@@ -294,10 +296,7 @@ std::optional<int> cli_main(const std::vector<std::string>& args, std::ostream& 
   if (cmd == "run") return parse_run(args, out, err);
   if (cmd == "check") return check(args, out, err);
   if (cmd == "list") return list(out, err);
-  if (cmd == "live") {
-    err << "tcplab live: live mode (real sockets through the Linux kernel) is not built yet\n";
-    return 1;
-  }
+  if (cmd == "live") return live_main(args, out, err);
   if (is_gui_option(cmd)) return std::nullopt;  // `tcplab --present …`: the GUI parses it
   if (cmd.size() > 1 && cmd[0] == '-') {
     err << "tcplab: unknown option '" << cmd << "'" << did_you_mean(cmd, {"--help", "--version"})

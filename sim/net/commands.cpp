@@ -34,13 +34,6 @@ int32_t find_socket_or_say(World& w, int32_t node, const std::string& cmd, const
   return s;
 }
 
-wire::Bytes payload_of(const std::string& text, std::optional<uint32_t> bytes) {
-  if (!bytes) return wire::Bytes(text.begin(), text.end());
-  // --bytes N: a recognisable filler, "0123456789" repeated.
-  wire::Bytes b(*bytes);
-  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>('0' + i % 10);
-  return b;
-}
 
 std::string tcp_socket_list(const Node& n) {
   std::string ids;
@@ -107,7 +100,7 @@ void tcp_command(World& w, int32_t node, const Command& cmd) {
           tcp_console_note(w, node, li, TcpNote::Incoming);
         } else if constexpr (std::is_same_v<T, CmdTcpSend>) {
           const int32_t s = find_tcp_or_say(w, node, "tcp send", c.sock);
-          if (s >= 0) tcp_console_send(w, node, s, payload_of(c.text, c.bytes));
+          if (s >= 0) tcp_console_send(w, node, s, command_payload(c.text, c.bytes));
         } else if constexpr (std::is_same_v<T, CmdTcpRecv>) {
           const int32_t s = find_tcp_or_say(w, node, "tcp recv", c.sock);
           if (s >= 0) tcp_console_recv(w, node, s, c.max);
@@ -252,7 +245,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
               return;
             }
           }
-          const wire::Bytes payload = payload_of(c.text, c.bytes);
+          const wire::Bytes payload = command_payload(c.text, c.bytes);
           const UdpSocket& sock = w.node(node).udp[static_cast<size_t>(s)];
           const std::string label = udp_socket_label(sock);
           const std::string sid = "s" + std::to_string(sock.id);
@@ -276,7 +269,7 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           }
           const Endpoint to = *sock.last_from;
           const std::string label = udp_socket_label(sock);
-          const wire::Bytes payload = payload_of(c.text, c.bytes);
+          const wire::Bytes payload = command_payload(c.text, c.bytes);
           std::string error;
           if (!udp_send(w, node, s, to, payload, error)) {
             w.print(node, error, sid);

@@ -80,7 +80,9 @@ void link_frame_arrives(World& w, EvFrameArrives& e) {
   f.counters.rx_packets++;
   f.counters.rx_bytes += e.frame.frame.size();
   w.emit_packet(EvKind::Rx, to.node, e.link, e.frame.id, e.frame.frame);
-  if (w.node(to.node).is_switch())
+  if (w.node(to.node).kernel)
+    w.hand_frame_to_kernel(to.node, to.iface, e.frame.id, e.frame.frame);
+  else if (w.node(to.node).is_switch())
     switch_receive(w, to.node, to.iface, e.frame.id, e.frame.frame);
   else
     node_receive(w, to.node, to.iface, e.frame.id, e.frame.frame);

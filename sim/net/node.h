@@ -175,6 +175,11 @@ struct Node {
   static TcpConnKey tcp_conn_key(Ipv4 remote, uint16_t remote_port, Ipv4 local, uint16_t local_port) {
     return TcpConnKey{remote.v, local.v, remote_port, local_port};
   }
+  // Live mode: this host is a real Linux kernel in a namespace; frames that reach it
+  // leave the world through World::take_kernel_frames (sim/live), its steps run on real
+  // sockets. Never set by the simulator itself.
+  bool kernel = false;
+
   bool is_switch() const { return type == NodeType::Switch; }
   bool forwards() const { return type == NodeType::Router; }
   // The interface whose subnet holds `a`, or -1.

@@ -149,7 +149,7 @@ void World::dispatch(Event& ev) {
           link_free(*this, e);
         } else if constexpr (std::is_same_v<T, EvRunStep>) {
           const StepSpec& st = steps_[static_cast<size_t>(e.step)];
-          run_command(st.node, st.cmd, st.cmd_text);
+          if (!nodes_[static_cast<size_t>(st.node)].kernel) run_command(st.node, st.cmd, st.cmd_text);
         } else if constexpr (std::is_same_v<T, EvArpRetry>) {
           arp_retry(*this, e);
         } else if constexpr (std::is_same_v<T, EvProgramTimer>) {
@@ -231,6 +231,12 @@ bool Node::owns(Ipv4 a) const {
   for (const Iface& f : ifaces)
     if (f.addr && f.addr->addr == a) return true;
   return false;
+}
+
+void World::hand_to_kernel(int32_t node) { nodes_[static_cast<size_t>(node)].kernel = true; }
+
+void World::send_from_kernel(int32_t node, int32_t iface, wire::Bytes frame) {
+  send_with_faults(*this, node, iface, std::move(frame));
 }
 
 }  // namespace tcplab

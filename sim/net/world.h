@@ -90,6 +90,24 @@ class World {
   const std::vector<Link>& links() const { return links_; }
   int32_t node_index(std::string_view name) const;
 
+  // ---- live mode (sim/live): hosts realised by a real kernel -------------------------------
+  // From now on, frames that reach `node` are handed out by take_kernel_frames() instead of
+  // going up its simulated stack, and its steps are left to the live runner. Plain data,
+  // so a world with kernel hosts is still a value.
+  void hand_to_kernel(int32_t node);
+  struct KernelFrame {
+    int32_t node = -1, iface = -1;
+    uint64_t id = 0;
+    wire::Bytes frame;
+  };
+  std::vector<KernelFrame> take_kernel_frames() { return std::exchange(kernel_frames_, {}); }
+  // A frame the kernel of `node` sent from `iface`: onto the link now, through the
+  // [[fault]] rules like any frame a node originates.
+  void send_from_kernel(int32_t node, int32_t iface, wire::Bytes frame);
+  void hand_frame_to_kernel(int32_t node, int32_t iface, uint64_t id, const wire::Bytes& frame) {
+    kernel_frames_.push_back(KernelFrame{node, iface, id, frame});
+  }
+
   // ---- used by the layers (net, proto, apps); not for views ------------------------------
   Node& node(int32_t i) { return nodes_[static_cast<size_t>(i)]; }
   Link& link(int32_t i) { return links_[static_cast<size_t>(i)]; }
@@ -120,6 +138,7 @@ class World {
   uint64_t events_executed_ = 0;
   Time last_event_time_ = 0;
   std::vector<TraceEvent> trace_;
+  std::vector<KernelFrame> kernel_frames_;
   std::string title_;
   uint64_t seed_ = 1;
   TcpConfig tcp_config_;

@@ -991,4 +991,11 @@ std::string command_name(const Command& c) {
       c);
 }
 
+std::vector<uint8_t> command_payload(const std::string& text, std::optional<uint32_t> bytes) {
+  if (!bytes) return std::vector<uint8_t>(text.begin(), text.end());
+  std::vector<uint8_t> b(*bytes);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>('0' + i % 10);
+  return b;
+}
+
 }  // namespace tcplab

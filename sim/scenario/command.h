@@ -141,6 +141,10 @@ using Command = std::variant<
 // offset of the offending word in `line`.
 Result<Command> parse_command(std::string_view line);
 
+// The bytes `tcp send` / `udp sendto` put on the wire: TEXT, or for --bytes N a
+// recognisable filler, "0123456789" repeated.
+std::vector<uint8_t> command_payload(const std::string& text, std::optional<uint32_t> bytes);
+
 // The first word(s) of the command, e.g. "ping", "route add", "udp sendto": for messages.
 std::string command_name(const Command& c);
 

@@ -39,6 +39,10 @@ struct NodeSpec {
   std::vector<IfaceSpec> ifaces;  // empty for a switch
   std::optional<Ipv4> gateway;
   std::vector<RouteSpec> routes;
+  // `kernel = true`: in live level 3 this host is a real Linux network namespace and the
+  // rest of the world stays simulated (a simulated TCP talking to Linux's). The simulator
+  // (`tcplab run`, the GUI) ignores it.
+  bool kernel = false;
   SourcePos pos;
 };
 

@@ -42,7 +42,7 @@ const Words kTcpKeys = {"profile", "time_wait", "min_rto", "max_rto", "initial_r
                         "delayed_ack", "fin_timeout", "syn_retries", "syn_linear_timeouts",
                         "synack_retries", "retries2", "initial_cwnd", "mss", "rmem", "wmem",
                         "nagle", "delack", "abort_on_overflow"};
-const Words kNodeKeys = {"name", "type", "ifaces", "gateway", "routes"};
+const Words kNodeKeys = {"name", "type", "ifaces", "gateway", "routes", "kernel"};
 const Words kLinkKeys = {"a", "b", "delay", "rate", "queue", "loss"};
 const Words kStepKeys = {"at", "on", "cmd", "say", "say_zh", "pause"};
 const Words kFaultKeys = {"match", "action", "nth", "every", "delay", "node"};
@@ -530,7 +530,15 @@ void Loader::read_node(const toml::table& t, Scenario& sc) {
     }
     if (const toml::node* n = t.get("gateway")) error(at(*n), "a switch has no gateway: remove gateway" + from);
     if (const toml::node* n = t.get("routes")) error(at(*n), "a switch has no routes: remove routes" + from);
+    if (const toml::node* n = t.get("kernel")) error(at(*n), "only a host can be a real kernel (kernel = true), not a switch");
   } else {
+    if (auto b = boolean(t, "kernel")) {
+      // Live level 3 only: this host is realised by a real Linux network namespace.
+      if (*b && info.type_ok && node.type != NodeType::Host)
+        error(at(*t.get("kernel")), "only a host can be a real kernel (kernel = true), not a " +
+                                        std::string(to_string(node.type)));
+      node.kernel = *b;
+    }
     const toml::node* ifaces = t.get("ifaces");
     if (ifaces) read_ifaces(*ifaces, node, info);
     if (info.type_ok && node.ifaces.empty() && (!ifaces || ifaces->is_table())) {
