@@ -414,6 +414,9 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
   s.program = program;
   socks_.push_back(std::move(s));
   Sock& t = socks_.back();
+  // connect() returning EINPROGRESS has sent the SYN (tcp_v4_connect -> tcp_connect):
+  // the socket was SYN_SENT, even if on loopback the handshake is over before we look.
+  shared_->states.observe(t.reg, now, "SYN_SENT", "connect() sent a SYN (EINPROGRESS)");
   observe_info(t, now, "connect() in progress");
   if (program < 0)
     say(now, t, "connecting to " + to_string(to) + " from " + to_string(shared_->reg.at(t.reg).local));
