@@ -16,7 +16,15 @@ namespace tcplab::live {
 
 // The kernel's TCP state numbers (include/net/tcp_states.h) and their netstat spelling,
 // which is also the trace's (DESIGN.md "Trace events"): "ESTABLISHED", "SYN_SENT", …
+// NEW_SYN_RECV (a request socket) is "SYN_RECV", as ss and netstat show it.
+namespace kernel_tcp {
+inline constexpr uint8_t established = 1, syn_sent = 2, syn_recv = 3, fin_wait1 = 4, fin_wait2 = 5,
+                         time_wait = 6, closed = 7, close_wait = 8, last_ack = 9, listen = 10,
+                         closing = 11, new_syn_recv = 12;
+}  // namespace kernel_tcp
 const char* kernel_state_name(uint8_t tcp_state);
+// The same state in iproute2 ss's spelling (sstate_name[]): "ESTAB", "SYN-SENT", "UNCONN".
+const char* kernel_state_ss_name(uint8_t tcp_state);
 
 // The fields of struct tcp_info that the views use (TCP-REFERENCE.md §4.2).
 struct KernelTcpInfo {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <string_view>
 
 #include "sim/proto/tcp_cc.h"
 
@@ -261,15 +260,7 @@ std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) 
 }
 
 std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const TcpConfig& cfg) {
-  // Rows are gathered first because ss sizes each column to its widest cell: the State
-  // column grows for TIME-WAIT and FIN-WAIT-1 (the 7 of UNCONN/LISTEN is the minimum).
-  struct Row {
-    const char* netid;
-    const char* state;
-    unsigned long long recv, send;
-    std::string local, peer, info;
-  };
-  std::vector<Row> rows;
+  std::vector<SsRow> rows;
   // TCP before UDP, as ss prints them; each in creation (index) order.
   if (which.tcp) {
     for (const TcpSocket& s : n.tcp) {
@@ -289,17 +280,22 @@ std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const
                       endpoint_text(s.local_addr, s.port), "0.0.0.0:*", std::string()});
     }
   }
+  return format_ss_rows(rows, which.tcp && which.udp);
+}
+
+std::vector<std::string> format_ss_rows(const std::vector<SsRow>& rows, bool netid) {
+  // ss sizes each column to its widest cell, so all rows are known first: the State
+  // column grows for TIME-WAIT and FIN-WAIT-1 (the 7 of UNCONN/LISTEN is the minimum).
   int state_w = 7;
-  for (const Row& r : rows) state_w = std::max(state_w, static_cast<int>(std::string_view(r.state).size()));
+  for (const SsRow& r : rows) state_w = std::max(state_w, static_cast<int>(r.state.size()));
 
   std::vector<std::string> out;
-  const bool netid = which.tcp && which.udp;
   std::string head = netid ? "Netid " : "";
   out.push_back(head + fmt("%-*s %-7s %-7s %21s %-21s %s", state_w, "State", "Recv-Q", "Send-Q",
                            "Local Address:Port", " Peer Address:Port", "Process"));
-  for (const Row& r : rows) {
-    out.push_back((netid ? fmt("%-5s ", r.netid) : std::string()) +
-                  fmt("%-*s %-7llu %-7llu %21s %-21s", state_w, r.state, r.recv, r.send, r.local.c_str(),
+  for (const SsRow& r : rows) {
+    out.push_back((netid ? fmt("%-5s ", r.netid.c_str()) : std::string()) +
+                  fmt("%-*s %-7llu %-7llu %21s %-21s", state_w, r.state.c_str(), r.recv, r.send, r.local.c_str(),
                       (" " + r.peer).c_str()));
     if (!r.info.empty()) out.push_back(r.info);
   }

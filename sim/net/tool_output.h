@@ -19,6 +19,18 @@ std::vector<std::string> format_arp_n(const Node& n, Time now);
 std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which);
 // `cfg`: the world's TCP settings, for the RTO that `ss -i` shows (its cap is max_rto).
 std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const TcpConfig& cfg = {});
+// One line of an `ss` listing, and the layout of a whole listing: format_ss() above is
+// made of these, and so is the live mode's listing of the kernel's own sockets
+// (sim/live/sock_diag.cpp), so that the two tables look the same.
+struct SsRow {
+  std::string netid;  // "tcp" / "udp"
+  std::string state;  // ss's spelling: "ESTAB", "TIME-WAIT", "UNCONN"
+  unsigned long long recv = 0, send = 0;
+  std::string local, peer;  // "127.0.0.1:2000", "0.0.0.0:*"
+  std::string info;         // ss -i's detail line, or ""
+};
+// The header, then each row (and its info line); `netid`: the Netid column (-t and -u).
+std::vector<std::string> format_ss_rows(const std::vector<SsRow>& rows, bool netid);
 // Routes in the order Linux lists them (the kernel's trie walk: by destination, then
 // prefix length) — which is not the order a lookup tries them in.
 std::vector<size_t> routes_in_display_order(const Node& n);
