@@ -18,12 +18,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "render/fonts.h"
 #include "sim/cli/cli.h"
+#include "sim/live/netns.h"
 #include "sim/trace/pcap_writer.h"
 #include "sim/view/ladder_svg.h"
 
@@ -98,6 +101,13 @@ bool* window_flag(Windows& w, const std::string& id) {
   return nullptr;
 }
 
+// This program's path, for the live levels' setcap hint ("sudo setcap … /path/tcplab").
+std::string self_path() {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("tcplab") : p.string();
+}
+
 // A file name for the monkey: plain, in the working directory (it types at random).
 bool plain_file_name(const std::string& p) {
   return !p.empty() && p.find('/') == std::string::npos && p[0] != '.' && p.size() < 100;
@@ -114,6 +124,7 @@ std::optional<std::vector<std::string>> App::open_scenario(const std::string& na
     if (errors.empty()) errors.push_back(std::string(tr("Cannot open the scenario")) + " " + *path);
     return errors;
   }
+  if (live_) leave_live();
   session_ = std::move(s);
   file_mtime_ = mtime_of(*path);
   ui_.sel = Selection{};
@@ -151,7 +162,7 @@ int App::run() {
     return 2;
   }
   catalog_.refresh();
-  if (opt_.at) session_->seek(*opt_.at);
+  if (opt_.at && !opt_.live) session_->seek(*opt_.at);
   for (const std::string& id : opt_.hide)
     if (bool* shown = window_flag(ui_.win, id)) *shown = false;
 
@@ -193,6 +204,7 @@ int App::run() {
     ui_.scale = std::clamp(xs, 1.0f, 3.0f);
   }
   apply_select_options();
+  if (opt_.live) start_live(opt_.level);
   if (opt_.monkey) monkey_.emplace(opt_.monkey_seed, double(*opt_.monkey) / double(kSec));
 
   using clock = std::chrono::steady_clock;
@@ -210,6 +222,13 @@ int App::run() {
     ui_.wall_time = std::chrono::duration<double>(now - start).count();
     if (fonts_dirty_ || font_scale_built_ != ui_.scale * (ui_.present ? kPresentScale : 1.0f)) rebuild_fonts();
     poll_file_change();
+    // SIGINT or SIGTERM during a live run (the handlers are installed by the first one):
+    // the run's thread ends by itself, the window closes, the exit code says which signal.
+    if (live_signals_ && live::stop_requested()) {
+      quit_ = true;
+      exit_code_ = 128 + live::stop_signal();
+    }
+    pump_live();
     if (ui_.playing && opt_.screenshot.empty()) play(dt);
 
     const auto cpu0 = clock::now();
@@ -246,7 +265,7 @@ int App::run() {
         if (script_) exit_code_ = 1;
       }
     }
-    if (!opt_.screenshot.empty() && frames >= screenshot_frames) {
+    if (!opt_.screenshot.empty() && frames >= screenshot_frames && live_screenshot_ready(frames)) {
       const bool ok = save_png(opt_.screenshot);
       if (!opt_.dump_windows.empty()) dump_windows(opt_.dump_windows);
       if (!ok) {
@@ -270,7 +289,11 @@ int App::run() {
       exit_code_ = std::max(exit_code_, req.exit_code);
     }
     if (quit_requested_ && png_request_.empty()) quit_ = true;
+    // Headless and waiting for a live run: no need to draw hundreds of frames a second.
+    if (live_ && live_->running() && headless) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  worker_.reset();  // stops the live run and waits for its clean-up
+  live_.reset();
   if (opt_.bench_frames > 0 && !ui_ms.empty()) {
     auto stats = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
@@ -281,8 +304,8 @@ int App::run() {
     std::printf("frames %zu  CPU frame time: median %.2f ms  p95 %.2f ms  (%dx%d)\n", ui_ms.size(), med, p95, fb_w_,
                 fb_h_);
     std::printf("whole frame with GL rendering and swap: median %.2f ms  p95 %.2f ms\n", fmed, fp95);
-    std::printf("packets in flight %zu  trace events %zu  font atlas %dx%d\n", session_->world().in_flight().size(),
-                session_->visible(), io.Fonts->TexWidth, io.Fonts->TexHeight);
+    std::printf("packets in flight %zu  trace events %zu  font atlas %dx%d\n", model().in_flight().size(),
+                model().visible(), io.Fonts->TexWidth, io.Fonts->TexHeight);
   }
   if (monkey_) std::printf("%s\n", monkey_->summary().c_str());
   if (!opt_.dump_windows.empty() && opt_.screenshot.empty()) dump_windows(opt_.dump_windows);
@@ -297,9 +320,9 @@ int App::run() {
 void App::feed_input(FrameRequests& req) {
   ImGuiIO& io = ImGui::GetIO();
   if (script_) {
-    script_->before_frame(io, *session_, ui_, req);
+    script_->before_frame(io, model(), ui_, req);
   } else if (monkey_) {
-    monkey_->before_frame(io, *session_, ui_, catalog_, ui_.wall_time, req);
+    monkey_->before_frame(io, model(), ui_, catalog_, ui_.wall_time, req);
   } else if (!opt_.screenshot.empty() || opt_.bench_frames > 0) {
     // Under Xvfb the X pointer sits somewhere in the window: keep it from hovering.
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
@@ -337,7 +360,7 @@ void App::apply_style() {
 }
 
 void App::poll_file_change() {
-  if (!session_ || session_->path().empty()) return;
+  if (!session_ || session_->path().empty() || live_) return;  // a live run keeps its scenario
   if (ui_.wall_time - last_mtime_check_ < 0.5) return;
   last_mtime_check_ = ui_.wall_time;
   const long long m = mtime_of(session_->path());
@@ -354,11 +377,13 @@ void App::poll_file_change() {
 
 void App::play(double wall_dt) {
   const Time dt = static_cast<Time>(std::min(wall_dt, 0.25) * ui_.speed * double(kSec));
-  if (session_->now() >= session_->end()) {
+  Session& s = model();
+  if (live_ && live_->running()) return;  // the run moves the cursor while it follows
+  if (s.now() >= s.end()) {
     ui_.playing = false;
     return;
   }
-  if (session_->advance(std::max<Time>(dt, 1))) ui_.playing = false;  // a `pause` step
+  if (s.advance(std::max<Time>(dt, 1))) ui_.playing = false;  // a `pause` step
 }
 
 void App::place_windows(bool force) {
@@ -375,12 +400,28 @@ void App::place_windows(bool force) {
   // Window titles change with the language; the "###id" part is what ImGui keys on.
   place("###timeline", 0, top, W, tl_h);
   if (ui_.present) {
-    // The class follows the ladder: it gets the widest column.
-    const float p1 = W * 0.33f, p2 = W * 0.39f, p3 = W - p1 - p2;
+    // The class follows the ladder: it gets the widest column (in live mode the two
+    // ladders side by side take the middle and more).
+    const float p1 = W * (live_ ? 0.26f : 0.33f), p2 = W * (live_ ? 0.48f : 0.39f), p3 = W - p1 - p2;
     place("###topology", 0, 0, p1, top * 0.55f);
     place("###lesson", 0, top * 0.55f, p1, top * 0.45f);
     place("###ladder", p1, 0, p2, top);
+    place("###live_compare", p1, 0, p2, top);
     place("###state", p1 + p2, 0, p3, top);
+    return;
+  }
+  if (live_) {
+    // Live: the simulation's and the kernel's ladders side by side in the middle.
+    const float c1 = W * 0.25f, c2 = W * 0.45f, c3 = W - c1 - c2;
+    place("###topology", 0, 0, c1, top * 0.40f);
+    place("###tables", 0, top * 0.40f, c1, top * 0.30f);
+    place("###console", 0, top * 0.70f, c1, top * 0.30f);
+    place("###live_compare", c1, 0, c2, top);
+    place("###ladder", c1, 0, c2, top);
+    place("###lesson", c1 + c2, 0, c3, top * 0.16f);
+    place("###state", c1 + c2, top * 0.16f, c3, top * 0.40f);
+    place("###plots", c1 + c2, top * 0.56f, c3, top * 0.17f);
+    place("###inspector", c1 + c2, top * 0.73f, c3, top * 0.27f);
     return;
   }
   // The state diagrams need height for their edge labels, the inspector rows for its tree.
@@ -399,7 +440,7 @@ void App::frame() {
   Intents out;
   draw_menu_bar(out);
   handle_keys(out);
-  const Session& s = *session_;
+  const Session& s = model();
   Windows& w = ui_.win;
   const bool p = ui_.present;  // presentation mode hides the secondary panels
   // Views first create their windows; positions are applied afterwards by name.
@@ -412,6 +453,7 @@ void App::frame() {
   if (!p && w.tables) draw_tables(s, ui_, out);
   if (!p && w.console) draw_console(s, ui_, out);
   if (!p && w.plots) draw_plots(s, ui_, out);
+  if (live_ && w.live_compare) draw_live_compare(*live_, ui_, out);
   place_windows(layout_reset_ > 0);
   if (layout_reset_ > 0) {
     // ImGui focuses the last window created; after a (re)layout none is special.
@@ -419,6 +461,7 @@ void App::frame() {
     --layout_reset_;
   }
   draw_status_bar();
+  if (live_) draw_live_badge(*live_, ui_, out);  // last: on top of the panels
   draw_dialogs(dialogs_, catalog_, s, out);
   for (Intent& in : out) pending_.push_back(std::move(in));
 }
@@ -426,7 +469,7 @@ void App::frame() {
 void App::draw_menu_bar(Intents& out) {
   if (!ImGui::BeginMainMenuBar()) return;
   using K = Intent::Kind;
-  const Session& s = *session_;
+  const Session& s = model();
   if (ImGui::BeginMenu(tr("File"))) {
     if (ImGui::MenuItem(tr("Open…"), "Ctrl+O")) open_dialog(dialogs_, DialogKind::Open, s);
     if (ImGui::BeginMenu(tr("Open a built-in lesson"))) {
@@ -458,6 +501,7 @@ void App::draw_menu_bar(Intents& out) {
       out.push_back(Intent(K::ClearInterventions));
     ImGui::EndMenu();
   }
+  draw_live_menu(out);
   if (ImGui::BeginMenu(tr("View"))) {
     if (ImGui::MenuItem(tr("Presentation mode"), "F11", ui_.present)) out.push_back(Intent(K::TogglePresent));
     if (ImGui::BeginMenu(tr("UI scale"))) {
@@ -522,9 +566,13 @@ void App::draw_status_bar() {
     status_shown_.clear();
   }
   if (ImGui::Begin("###statusbar", nullptr, f)) {
-    ImGui::Text("t = %s", format_duration(session_->now()).c_str());
+    const Session& s = model();
+    ImGui::Text("t = %s", format_duration(s.now()).c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("|  %zu %s", session_->interventions().size(), tr("interventions so far"));
+    if (live_)
+      ImGui::TextDisabled("|  %s", s.live_following() ? tr("following the live run") : tr("live run: the cursor is held (Space follows again)"));
+    else
+      ImGui::TextDisabled("|  %zu %s", s.interventions().size(), tr("interventions so far"));
     if (cjk_missing_ && ui_.lang == Lang::Zh) {
       ImGui::SameLine();
       ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.1f, 1), "|  %s", kNoCjkFontMessage);
@@ -549,7 +597,7 @@ void App::handle_keys(Intents& out) {
   ImGuiIO& io = ImGui::GetIO();
   if (dialogs_.kind != DialogKind::None) return;  // the dialog has the keyboard (Esc closes it)
   auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
-  const Session& s = *session_;
+  const Session& s = model();
   // Ctrl shortcuts and function keys work even while typing in a console.
   if (io.KeyCtrl && pressed(GLFW_KEY_S, false)) open_dialog(dialogs_, DialogKind::SaveAs, s);
   if (io.KeyCtrl && pressed(GLFW_KEY_O, false)) open_dialog(dialogs_, DialogKind::Open, s);
@@ -590,14 +638,26 @@ void App::report_write(bool ok, const std::string& path, const std::string& erro
 
 void App::apply(const Intent& in) {
   using K = Intent::Kind;
-  Session& s = *session_;
+  Session& s = model();
   switch (in.kind) {
     case K::TogglePlay:
+      if (live_ && live_->running()) {
+        // While the run goes on, play means "follow the run", pause holds the cursor.
+        s.set_live_following(!s.live_following());
+        ui_.playing = s.live_following();
+        break;
+      }
       if (!ui_.playing && s.now() >= s.end()) s.restart();
       ui_.playing = !ui_.playing;
       break;
-    case K::Play: ui_.playing = true; break;
-    case K::Pause: ui_.playing = false; break;
+    case K::Play:
+      ui_.playing = true;
+      if (live_ && live_->running()) s.set_live_following(true);
+      break;
+    case K::Pause:
+      ui_.playing = false;
+      if (live_) s.set_live_following(false);
+      break;
     case K::SetSpeed: ui_.speed = std::clamp(in.speed, 0.001, 100.0); break;
     case K::StepForward:
       ui_.playing = false;
@@ -623,6 +683,10 @@ void App::apply(const Intent& in) {
       break;
     case K::SelectNode: ui_.sel.node = in.node; break;
     case K::Intervene:
+      if (live_) {
+        live_intervene(in);
+        break;
+      }
       if (auto err = s.intervene_packet(in.packet, in.link, in.action, in.t > 0 ? in.t : 100 * kMs))
         ui_.status = *err;
       break;
@@ -702,6 +766,10 @@ void App::apply(const Intent& in) {
       ui_.scale = std::clamp(float(in.speed), 0.5f, 4.0f);
       fonts_dirty_ = true;
       break;
+    case K::LiveStart: start_live(in.level); break;
+    case K::LiveStop: stop_live(); break;
+    case K::LiveLeave: leave_live(); break;
+    case K::SetLiveLevel: ui_.live_level = std::clamp(in.level, 0, 3); break;
     case K::Quit:
       if (monkey_) ui_.status = "monkey: Quit ignored";
       else quit_ = true;
@@ -711,7 +779,7 @@ void App::apply(const Intent& in) {
 
 void App::apply_select_options() {
   for (const std::string& sel : opt_.select) {
-    const Session& s = *session_;
+    const Session& s = model();
     if (sel.rfind("node:", 0) == 0) {
       ui_.sel.node = s.world().node_index(sel.substr(5));
       if (ui_.sel.node < 0) ui_.status = std::string(tr("No such node: ")) + sel.substr(5);
@@ -759,6 +827,147 @@ void App::dump_windows(const std::string& path) {
   ImGuiContext& g = *ImGui::GetCurrentContext();
   for (ImGuiWindow* w : g.Windows)
     if (w->Active && !(w->Flags & ImGuiWindowFlags_ChildWindow)) f << w->Name << "\n";
+}
+
+// ---- live mode -------------------------------------------------------------------------------
+
+void App::draw_live_menu(Intents& out) {
+  using K = Intent::Kind;
+  if (!ImGui::BeginMenu(tr("Live"))) return;
+  const bool running = live_ && live_->running();
+  if (ImGui::MenuItem(tr("Run on the real kernel"), nullptr, false, !running))
+    out.push_back(Intent(K::LiveStart).with_level(ui_.live_level));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", tr("The scenario's sockets run in this machine's Linux kernel, in real time; every panel shows the kernel's trace"));
+  if (ImGui::MenuItem(tr("Stop the live run"), nullptr, false, running)) out.push_back(Intent(K::LiveStop));
+  if (ImGui::MenuItem(tr("Back to the simulation"), nullptr, false, live_.has_value())) out.push_back(Intent(K::LiveLeave));
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", tr("Level of the next run"));
+  const std::pair<int, const char*> levels[] = {
+      {0, "Highest level my privileges allow"},
+      {1, "Level 1: real sockets on 127.0.0.1"},
+      {2, "Level 2: + segments captured on lo (CAP_NET_RAW)"},
+      {3, "Level 3: the simulator is the wire (CAP_NET_ADMIN)"},
+  };
+  for (const auto& [lv, text] : levels)
+    if (ImGui::MenuItem(tr(text), nullptr, ui_.live_level == lv)) out.push_back(Intent(K::SetLiveLevel).with_level(lv));
+  ImGui::Separator();
+  ImGui::MenuItem(tr("Simulation and kernel side by side"), nullptr, &ui_.win.live_compare, live_.has_value());
+  ImGui::EndMenu();
+}
+
+void App::start_live(int level) {
+  if (live_ && live_->running()) stop_live();
+  std::vector<std::string> errors;
+  auto L = LiveSession::open(*session_, level, &errors);
+  if (!L) {
+    ui_.status = errors.empty() ? std::string(tr("Cannot open the scenario")) : errors.front();
+    return;
+  }
+  worker_.reset();
+  live_ = std::move(L);
+  if (!live_signals_) {
+    // From now on SIGINT and SIGTERM end the run cleanly (namespaces removed) and close
+    // the window instead of killing the process mid-run.
+    live::install_cleanup_handlers();
+    live_signals_ = true;
+  }
+  live::LiveOptions o;
+  o.level = level;
+  o.binary = self_path();
+  worker_ = std::make_unique<LiveWorker>(live_->kernel().scenario(), o);
+  if (!ui_.live_mode) {
+    // The side-by-side window holds the kernel's ladder; the single one would repeat it.
+    saved_ladder_ = ui_.win.ladder;
+    ui_.win.ladder = false;
+  }
+  ui_.live_mode = true;
+  ui_.live = LiveViewState{};
+  ui_.win.live_compare = true;
+  ui_.sel.packet = 0;
+  ui_.sel.packet_link = -1;
+  ui_.state_diagram = StateDiagramState{};
+  ui_.playing = true;
+  live_at_done_ = false;
+  layout_reset_ = 2;
+  ui_.status.clear();
+}
+
+void App::stop_live() {
+  if (!live_ || !worker_) return;
+  live_->stop_requested();
+  worker_->stop();  // joins: the run's sockets and namespaces are gone after this
+  live_->feed(worker_->take());
+  worker_.reset();
+  ui_.playing = false;
+}
+
+void App::leave_live() {
+  if (!live_) return;
+  stop_live();
+  live_.reset();
+  ui_.live_mode = false;
+  ui_.win.ladder = saved_ladder_;
+  ui_.sel.packet = 0;
+  ui_.sel.packet_link = -1;
+  ui_.state_diagram = StateDiagramState{};
+  ui_.playing = false;
+  layout_reset_ = 2;
+}
+
+void App::pump_live() {
+  if (!live_) return;
+  if (worker_) {
+    const bool done = worker_->done();  // read first: then the batch taken holds the last one
+    live_->feed(worker_->take());
+    if (done) worker_.reset();
+  }
+  for (std::string& n : live_->take_notices()) ui_.status = std::move(n);
+  Session& k = live_->kernel();
+  if (opt_.live && opt_.at && !live_at_done_ && (k.live_reached() >= *opt_.at || !live_->running())) {
+    k.seek(*opt_.at);  // holds the cursor there (clamped to what the run reached)
+    live_at_done_ = true;
+    live_at_frame_ = 0;
+  }
+  if (live_->running()) ui_.playing = k.live_following();
+  live_->sync_simulation();
+}
+
+bool App::live_screenshot_ready(int frames) {
+  if (!opt_.live || !live_) return true;
+  // Waits for --at (or, without it, for the run's end), then for the panels to settle;
+  // a run that never gets there (it failed to start) is shown as it is.
+  const bool waiting = opt_.at ? !live_at_done_ : live_->running();
+  if (waiting) return ui_.wall_time > double(live_->run_end()) / double(kSec) + 60.0;
+  return ++live_at_frame_ > 4 && frames > 0;
+}
+
+void App::live_intervene(const Intent& in) {
+  if (!live_ || !worker_ || !live_->running() || live_->info().level < 3) {
+    ui_.status = tr("Changing packets of a live run needs level 3 (the simulator is the wire), while the run is going");
+    return;
+  }
+  const Session& k = live_->kernel();
+  const TraceEvent* tx = nullptr;
+  for (const TraceEvent& e : k.trace())
+    if (e.ev == EvKind::Tx && e.packet().id == in.packet && (in.link < 0 || e.packet().link == in.link)) {
+      tx = &e;
+      break;
+    }
+  std::optional<FaultSpec> f = tx ? live_drop_like(*tx, in.action) : std::nullopt;
+  if (!f) {
+    ui_.status = tr("Only IPv4 packets can be changed");
+    return;
+  }
+  worker_->add_fault(*f);
+  const std::string node = tx->node >= 0 && size_t(tx->node) < k.context().node_names.size()
+                               ? k.context().node_names[size_t(tx->node)]
+                               : std::string("?");
+  char buf[256];
+  std::snprintf(buf, sizeof buf, tr("The next packet like #%llu from %s will be %s (the clicked one has already gone by)"),
+                static_cast<unsigned long long>(in.packet), node.c_str(),
+                in.action == FaultAction::Drop ? tr("dropped") : tr("changed"));
+  ui_.status = buf;
 }
 
 }  // namespace tcplab::ui

@@ -2,7 +2,12 @@
 // that draws every view and then applies the intents they returned (issue 4 "Shape"). The
 // app's own parts: the menu bar, the status bar, keyboard shortcuts, the dialogs
 // (dialogs.h), and the headless hooks (screenshot, benchmark, script, monkey).
+//
+// Live mode (issue 5): the app keeps the simulation's Session as it was and shows a
+// LiveSession's kernel Session instead (model()), fed between frames by a LiveWorker
+// thread; leaving live mode stops the run and shows the simulation again, unchanged.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -11,6 +16,8 @@
 #include "render/script_input.h"
 #include "render/ui.h"
 #include "sim/cli/gui_options.h"
+#include "sim/session/live_session.h"
+#include "sim/session/live_worker.h"
 
 struct GLFWwindow;
 
@@ -27,6 +34,8 @@ class App {
   // Opens a scenario (a path or a built-in name). On failure keeps the current one and
   // returns the loader's messages (FILE:LINE:COL: …).
   std::optional<std::vector<std::string>> open_scenario(const std::string& name_or_path);
+  // The session every panel shows: the live run's while in live mode, else the simulation.
+  Session& model() { return live_ ? live_->kernel() : *session_; }
   void frame();                 // one UI frame: draw views, collect intents
   void apply(const Intent& in); // between frames
   void play(double wall_dt);
@@ -44,6 +53,14 @@ class App {
   // A file written for a dialog (save as, exports): closes the dialog or shows the error.
   void report_write(bool ok, const std::string& path, const std::string& error);
   bool write_allowed(const std::string& path);
+  // ---- live mode ----
+  void start_live(int level);
+  void stop_live();             // the run ends; its trace stays to be explored
+  void leave_live();            // back to the simulation
+  void pump_live();             // each frame: what the run handed over, the simulation beside it
+  void live_intervene(const Intent& in);
+  bool live_screenshot_ready(int frames);  // --live --screenshot: the run reached --at
+  void draw_live_menu(Intents& out);
 
   GuiOptions opt_;
   GLFWwindow* window_ = nullptr;
@@ -70,6 +87,12 @@ class App {
   double last_mtime_check_ = 0;
   long long file_mtime_ = 0;
   int fb_w_ = 0, fb_h_ = 0;
+  std::optional<LiveSession> live_;
+  std::unique_ptr<LiveWorker> worker_;
+  bool live_signals_ = false;    // SIGINT/SIGTERM handlers installed (the first live run)
+  bool saved_ladder_ = true;     // the Ladder window's switch before live mode hid it
+  bool live_at_done_ = false;    // --live --at: the cursor was put at --at
+  int live_at_frame_ = 0;        // … in this frame
 };
 
 // `tcplab SCENARIO --bench-step-back N` (tests/bench, no window): runs the scenario to its

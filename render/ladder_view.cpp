@@ -276,8 +276,17 @@ void small_text(ImDrawList* dl, ImVec2 at, float scale, ImU32 c, const std::stri
   dl->AddText(ImGui::GetFont(), size, at, c, t.c_str());
 }
 
-void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel& m) {
-  LadderState& st = ui.ladder;
+// How one diagram is drawn: the Ladder window's, or one of the Live mode's side-by-side
+// panes (each with its own scroll state, in a region the caller made).
+struct DiagramOptions {
+  const char* child_id = "##ladder_scroll";
+  bool compress = true;        // idle stretches drawn as breaks (off: one time scale all along)
+  bool select_packets = true;  // a click selects the packet; otherwise it only moves the cursor
+  bool drop_menu = false;      // right-click: drop the next packet like it (live level 3)
+};
+
+void draw_diagram(const Session& s, LadderState& st, const Selection& sel, Intents& out, const LadderModel& m,
+                  const DiagramOptions& opt) {
   const float width = std::max(px(200), ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize);
   const float line_h = ImGui::GetTextLineHeight();
   // The header's place; it is drawn after the diagram, whose layout fixes the lifelines.
@@ -288,7 +297,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   const ImGuiIO& io = ImGui::GetIO();
   const ImGuiWindowFlags flags = io.KeyCtrl ? ImGuiWindowFlags_NoScrollWithMouse : 0;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  const bool open = ImGui::BeginChild("##ladder_scroll", ImVec2(0, 0), false, flags);
+  const bool open = ImGui::BeginChild(opt.child_id, ImVec2(0, 0), false, flags);
   ImGui::PopStyleVar();
   const float view_h = ImGui::GetWindowHeight();
   const float scroll = ImGui::GetScrollY();
@@ -296,11 +305,11 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   p.width = width;
   p.line_h = line_h;
   p.px_per_ms = st.zoom * px(1);
-  p.max_idle_px = 3.5f * line_h;
+  p.max_idle_px = opt.compress ? 3.5f * line_h : 1e9f;
   p.pad = px(6);
   p.top = line_h;
   p.min_gap = text_width("seq=1 ack=1") + px(16);  // room for a label wrapped on a few lines
-  p.lang = ui.lang;
+  p.lang = language();
   p.clip_y0 = scroll - view_h * 0.5f;  // a margin, for labels of arrows partly on screen
   p.clip_y1 = scroll + view_h * 1.5f;
   const LadderLayout L = layout_ladder(m, p, text_width);
@@ -401,7 +410,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
     if (!visible(g.y0, g.y1)) continue;
     const LadderArrow& a = m.arrows[g.index];
     const bool lost = a.end == LadderArrowEnd::Dropped;
-    const bool selected = ui.sel.packet != 0 && a.has(ui.sel.packet);
+    const bool selected = sel.packet != 0 && a.has(sel.packet);
     const bool hot = &a == hovered;
     const ImU32 c = colour(lost ? ladder_lost_colour() : ladder_colour(a.kind));
     const ImVec2 p0 = P(g.x0, g.y0), p1 = P(g.x1, g.y1);
@@ -422,7 +431,7 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   for (const LadderLayout::ArrowGeom& g : L.arrows) {
     if (!g.label_shown || !visible(g.ly, g.ly + g.lh)) continue;
     const LadderArrow& a = m.arrows[g.index];
-    const bool selected = ui.sel.packet != 0 && a.has(ui.sel.packet);
+    const bool selected = sel.packet != 0 && a.has(sel.packet);
     dl->AddRectFilled(P(g.lx, g.ly), P(g.lx + g.lw, g.ly + g.lh), bg_colour(0.88f), px(3));
     if (selected || &a == hovered)
       dl->AddRect(P(g.lx, g.ly), P(g.lx + g.lw, g.ly + g.lh), selected ? cursor_colour() : text_colour(0.5f), px(3));
@@ -464,8 +473,17 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
   // Hover and click.
   if (hovered) {
     arrow_tooltip(s, m, *hovered);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
-      out.push_back(Intent(Intent::Kind::SelectPacket).with_packet(hovered->packet, hovered->link).with_t(hovered->t_tx));
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+      if (opt.select_packets)
+        out.push_back(Intent(Intent::Kind::SelectPacket).with_packet(hovered->packet, hovered->link).with_t(hovered->t_tx));
+      else
+        out.push_back(Intent(Intent::Kind::Seek).with_t(hovered->t_tx));
+    }
+    if (opt.drop_menu && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+      st.menu_packet = hovered->packet;
+      st.menu_link = hovered->link;
+      ImGui::OpenPopup("##ladder_drop");
+    }
   } else if (hovered_timer) {
     timer_tooltip(*hovered_timer);
   } else if (hovered_state && !hovered_state->why.empty()) {
@@ -487,6 +505,12 @@ void draw_diagram(const Session& s, UiState& ui, Intents& out, const LadderModel
       ImGui::SetScrollY(std::max(0.0f, yn - view_h * 0.65f));
   }
   st.last_now = m.now;
+  if (opt.drop_menu && ImGui::BeginPopup("##ladder_drop")) {
+    if (ImGui::MenuItem(tr("Drop the next packet like this one")))
+      out.push_back(Intent(Intent::Kind::Intervene).with_packet(st.menu_packet, st.menu_link).with_action(FaultAction::Drop));
+    ImGui::TextDisabled("%s", tr("Live level 3: the running kernels really lose it and recover"));
+    ImGui::EndPopup();
+  }
   ImGui::EndChild();
   draw_header(ImGui::GetWindowDrawList(), header_at, m, L, width);
 }
@@ -515,9 +539,34 @@ void draw_ladder(const Session& s, UiState& ui, Intents& out) {
     ImGui::TextDisabled("%s", tr("A listening socket has no packets of its own: pick one of its connections."));
     ImGui::PopTextWrapPos();
   } else {
-    draw_diagram(s, ui, out, m);
+    draw_diagram(s, ui.ladder, ui.sel, out, m, DiagramOptions{});
   }
   ImGui::End();
+}
+
+void draw_ladder_pane(const Session& s, const SocketRef& sel, LadderPane& pane, UiState& ui, Intents& out,
+                      const LadderPaneOptions& o) {
+  if (!pane.builder) pane.builder = std::make_shared<LadderBuilder>();
+  const LadderModel& m = pane.builder->update(s, sel, false);
+  pane.st.zoom = ui.ladder.zoom;  // one time scale for the panes side by side
+  pane.st.follow = ui.ladder.follow;
+  if (!m.has_connection || m.listener_only) {
+    ImGui::Spacing();
+    ImGui::TextUnformatted(m.has_connection ? connection_text(m.title).c_str() : tr("No TCP connection yet"));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", m.has_connection ? tr("A listening socket has no packets of its own: pick one of its connections.")
+                                               : tr("The ladder shows a TCP connection once one starts (a connect or an accepted SYN)."));
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  DiagramOptions d;
+  d.child_id = pane.id;
+  d.compress = o.compress;
+  d.select_packets = o.select_packets;
+  d.drop_menu = o.drop_menu;
+  const Selection none;
+  draw_diagram(s, pane.st, o.select_packets ? ui.sel : none, out, m, d);
+  ui.ladder.zoom = pane.st.zoom;  // Ctrl+wheel in either pane zooms both
 }
 
 }  // namespace tcplab::ui

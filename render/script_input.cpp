@@ -115,7 +115,7 @@ bool ScriptPlayer::to_intent(const ScriptIntent& si, int line, const Session& s,
   };
   // A packet on a wire now: by id, or the first one (of TCP) in flight.
   auto in_flight = [&](const std::string& which, uint64_t& id, int32_t& link) {
-    for (const InFlightFrame& f : s.world().in_flight()) {
+    for (const InFlightFrame& f : s.in_flight()) {
       if (f.lost) continue;
       bool ok = false;
       if (which == "first") ok = true;

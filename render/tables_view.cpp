@@ -171,8 +171,11 @@ const char* timer_tip(const std::string& name) {
 }
 
 void draw_sockets(const Session& s, const UiState& ui, int32_t node, Intents& out) {
-  const std::vector<SocketRow> rows = socket_rows(s.world(), node, s.trace(), s.visible());
+  // Live mode: the kernel's sockets as the trace's state events show them (no queues, no timers).
+  const std::vector<SocketRow> rows = s.live() ? socket_rows_from_trace(node, s.trace(), s.visible())
+                                               : socket_rows(s.world(), node, s.trace(), s.visible());
   if (rows.empty()) return empty_state(tr("No open socket on this node"));
+  if (s.live()) ImGui::TextDisabled("%s", tr("The kernel's TCP sockets, from the states it reported (queues and timers are not traced)"));
   if (!begin_table("sockets", {{"Proto", tr("tcp or udp")},
                                {"Recv-Q", tr("Bytes received but not yet read by the program (a listener: connections waiting for accept())")},
                                {"Send-Q", tr("Bytes sent but not yet acknowledged, or not yet sent (a SYN or FIN counts as one)")},

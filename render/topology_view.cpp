@@ -416,7 +416,7 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr("Drag a node to move it (the layout is saved).\nHover a packet to read it, click it to inspect it,\nright-click it to drop, delay, duplicate or corrupt it."));
-  const std::vector<InFlightFrame> flights = w.in_flight();
+  const std::vector<InFlightFrame> flights = s.in_flight();  // live mode: read off the trace
   {
     // The count of frames on the wires, when the toolbar has room for it.
     char count[96];

@@ -10,9 +10,15 @@
 #include <vector>
 
 #include "sim/session/session.h"
+#include "sim/view/connections.h"
 #include "sim/view/ui_strings.h"
 
 struct ImVec2;
+
+namespace tcplab {
+class LadderBuilder;
+class LiveSession;
+}  // namespace tcplab
 
 namespace tcplab::ui {
 
@@ -39,6 +45,10 @@ struct Intent {
     TogglePresent,
     SetLang,           // lang
     SetUiScale,        // speed = scale
+    LiveStart,         // level (0: the highest available): run the scenario on the real kernel
+    LiveStop,          // end the live run (its trace stays to be explored)
+    LiveLeave,         // back to the simulation
+    SetLiveLevel,      // level: for the next live run
     Quit,
   };
   Intent() = default;
@@ -53,6 +63,7 @@ struct Intent {
   Intent& with_text(std::string v) { text = std::move(v); return *this; }
   Intent& with_speed(double v) { speed = v; return *this; }
   Intent& with_lang(Lang l) { lang = l; return *this; }
+  Intent& with_level(int v) { level = v; return *this; }
 
   Kind kind = Kind::Pause;
   StepUnit unit = StepUnit::Event;
@@ -65,6 +76,7 @@ struct Intent {
   FaultAction action = FaultAction::Drop;
   std::string text;
   Lang lang = Lang::En;
+  int level = 0;
 };
 using Intents = std::vector<Intent>;
 
@@ -100,6 +112,8 @@ struct LadderState {
   Time last_now = -1;         // the cursor when last drawn (follow scrolls when it moves)
   Time zoom_anchor = -1;      // Ctrl+wheel zoom keeps this time under the mouse …
   float zoom_anchor_dy = 0;   // … at this height in the scrolled area (< 0: where follow puts it)
+  uint64_t menu_packet = 0;   // the arrow whose right-click menu is open (live level 3) …
+  int32_t menu_link = -1;     // … and its link
 };
 struct InspectorState {
   int hovered_field = -1;     // index into the dissection, for the hex highlight
@@ -140,9 +154,31 @@ struct StateDiagramState {
   std::map<std::string, Seen> seen;
 };
 
+// A ladder drawn into part of a window (the Live mode's side-by-side ladders): its own model
+// and scroll; the zoom and the follow switch are the Ladder window's (ui.ladder), so the
+// panes share one time scale.
+struct LadderPane {
+  const char* id = "##pane";               // the scrolled child's id
+  LadderState st;
+  std::shared_ptr<LadderBuilder> builder;  // made on first use (sim/view/ladder_model.h)
+};
+struct LadderPaneOptions {
+  bool compress = true;        // idle stretches drawn as breaks; off: rows at equal times line up
+  bool select_packets = true;  // a click selects the packet (the pane shows the app's session)
+  bool drop_menu = false;      // right-click: drop the next packet like it (live level 3)
+};
+
+// The Live mode's own windows (render/live_view.cpp).
+struct LiveViewState {
+  LadderPane sim{"##pane_sim", {}, {}};
+  LadderPane kernel{"##pane_kernel", {}, {}};
+  bool compress = false;       // side by side, equal times line up unless asked otherwise
+};
+
 struct Windows {  // which panels are open
   bool topology = true, ladder = true, state = true, inspector = true, tables = true,
-       console = true, timeline = true, lesson = true, plots = true, legend = true;
+       console = true, timeline = true, lesson = true, plots = true, legend = true,
+       live_compare = true;  // live mode only
 };
 
 struct UiState {
@@ -159,6 +195,9 @@ struct UiState {
   ConsoleState console;
   PlotsState plots;
   StateDiagramState state_diagram;
+  LiveViewState live;
+  bool live_mode = false;      // the session shown is a live run's (the Live menu, --live)
+  int live_level = 0;          // the level the next live run asks for (0: the highest available)
   std::string status;          // one line for the status bar (errors of applied intents)
   double wall_time = 0;        // seconds since start, for animations (fading transitions)
 };
@@ -173,6 +212,13 @@ void draw_console(const Session& s, UiState& ui, Intents& out);        // consol
 void draw_timeline(const Session& s, UiState& ui, Intents& out);       // timeline_view.cpp
 void draw_lesson(const Session& s, UiState& ui, Intents& out);         // lesson_view.cpp
 void draw_plots(const Session& s, UiState& ui, Intents& out);          // plots_view.cpp
+// A ladder of `s`'s connection `sel` in the current window's remaining region (ladder_view.cpp).
+void draw_ladder_pane(const Session& s, const SocketRef& sel, LadderPane& pane, UiState& ui, Intents& out,
+                      const LadderPaneOptions& o);
+// Live mode (live_view.cpp): the badge with the level in use and why, and the simulation's
+// ladder beside the kernel's.
+void draw_live_badge(const LiveSession& live, UiState& ui, Intents& out);
+void draw_live_compare(const LiveSession& live, UiState& ui, Intents& out);
 
 // The UI string in the current language (sim/view/ui_strings.h holds the table). Every
 // literal shown to the user goes through tr(); a test checks each has a translation.

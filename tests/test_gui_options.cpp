@@ -147,9 +147,25 @@ TEST_SUITE("gui options") {
     CHECK(contains(refuse({"--monkey-seed", "3"}), "--monkey-seed needs --monkey"));
   }
 
+  TEST_CASE("--live runs the scenario on the kernel, --level picks the level, --at is the run's time") {
+    const GuiOptions o = accept({"--live", "handshake", "--level", "1", "--screenshot", "l.png", "--at", "1s"});
+    CHECK(o.live);
+    CHECK(o.scenario == "handshake");
+    CHECK(o.level == 1);
+    REQUIRE(o.at);
+    CHECK(*o.at == kSec);
+    CHECK(accept({"time-wait", "--live"}).live);
+    CHECK(accept({"--live"}).level == 0);
+    CHECK_FALSE(accept({}).live);
+    CHECK(contains(refuse({"--live", "--level", "4"}), "--level: expected 1, 2 or 3, got '4'"));
+    CHECK(contains(refuse({"--level", "2"}), "--level needs --live"));
+    CHECK(contains(gui_usage_text(), "--live"));
+  }
+
   TEST_CASE("every flag is known to is_gui_option, so `tcplab --present` reaches the GUI") {
     for (const char* f : {"--present", "--lang", "--scale", "--screenshot", "--at", "--size", "--select",
-                          "--bench-frames", "--monkey", "--monkey-seed", "--script", "--dump-windows", "--hide"})
+                          "--bench-frames", "--monkey", "--monkey-seed", "--script", "--dump-windows", "--hide",
+                          "--live", "--level"})
       CHECK(is_gui_option(f));
     CHECK_FALSE(is_gui_option("--until"));
     CHECK(contains(gui_usage_text(), "--screenshot"));

@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::array kFlags = {"--present", "--lang",  "--scale",        "--screenshot", "--at",
                                "--size",    "--select", "--bench-frames", "--monkey",     "--monkey-seed",
-                               "--script",  "--dump-windows", "--bench-step-back", "--hide"};
+                               "--script",  "--dump-windows", "--bench-step-back", "--hide",
+                               "--live",    "--level"};
 
 bool ends_with_png(const std::string& path) {
   if (path.size() < 4) return false;
@@ -54,6 +55,10 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
     if (!a.empty() && a[0] == '-') {
       if (a == "--present") {
         o.present = true;
+        continue;
+      }
+      if (a == "--live") {
+        o.live = true;
         continue;
       }
       if (!is_gui_option(a)) {
@@ -126,6 +131,9 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
           o.hide.push_back(id);
           start = comma + 1;
         }
+      } else if (a == "--level") {
+        if (!parse_number(v, o.level) || o.level < 1 || o.level > 3)
+          return fail("--level: expected 1, 2 or 3, got '" + v + "'");
       } else if (a == "--bench-step-back") {
         if (!parse_number(v, o.bench_step_back) || o.bench_step_back < 1 || o.bench_step_back > 100000)
           return fail("--bench-step-back: expected a count from 1 to 100000, got '" + v + "'");
@@ -147,6 +155,8 @@ std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args
     return fail(modes[0] + " and " + modes[1] + " cannot be used together (a script can take screenshots: " +
                 "`screenshot PATH`)");
   if (have_monkey_seed && !o.monkey) return fail("--monkey-seed needs --monkey DUR");
+  if (o.level != 0 && !o.live) return fail("--level needs --live (tcplab --live SCENARIO --level N)");
+  if (o.live && o.bench_step_back > 0) return fail("--live and --bench-step-back cannot be used together");
   return o;
 }
 
@@ -167,6 +177,13 @@ std::string gui_usage_text() {
       --dump-windows FILE   write the names of the windows shown, one per line
       --hide ID[,ID...]     hide windows (topology, ladder, state, lesson, timeline,
                             inspector, tables, console, plots), e.g. for slides
+      --live                run the scenario on the real Linux kernel (Live mode; the
+                            Live menu does the same): the panels show the kernel's trace,
+                            a second ladder shows the simulation beside it; --at waits
+                            until the run reached that time and shows it
+      --level 1|2|3         the live level (default: the highest your privileges allow):
+                            1 sockets on 127.0.0.1, 2 + segments captured on lo
+                            (CAP_NET_RAW), 3 the simulator is the wire (CAP_NET_ADMIN)
 )";
 }
 

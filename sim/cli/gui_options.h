@@ -27,11 +27,14 @@ struct GuiOptions {
   std::vector<std::string> hide;         // --hide ID[,ID…]: windows not shown (slides, benchmarks)
   int bench_step_back = 0;               // --bench-step-back N (not in --help): time N random
                                          // seeks back in the scenario, no window (tests/bench)
+  bool live = false;                     // --live: run the scenario on the real kernel (issue 5)
+  int level = 0;                         // --level 1|2|3 (with --live); 0: the highest available
 };
 
 // Parses everything after `tcplab`. On error returns nullopt and sets `error` (a message
 // for stderr, without the program name). At most one of the modes that end by themselves
 // (--screenshot, --bench-frames, --monkey, --script, --bench-step-back) may be given.
+// With --live, --at is the run's time to wait for and show (a screenshot waits for it).
 std::optional<GuiOptions> parse_gui_options(const std::vector<std::string>& args, std::string* error);
 
 // True for an argument that only the GUI understands (so `tcplab --present` is the GUI).

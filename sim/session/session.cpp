@@ -18,6 +18,12 @@ namespace {
 // gives up (a TIME-WAIT of 60 s must still be reachable).
 constexpr Time kStepHorizon = 600 * kSec;
 
+// What live mode refuses, and why (the kernel runs the scenario as written).
+constexpr const char* kLiveNoCommands =
+    "a live run plays the scenario as written on the real kernel: commands cannot be added (go back to the simulation to experiment)";
+constexpr const char* kLiveNoChanges =
+    "a live run cannot change a packet that was already sent (at level 3 a right-click drops the next one like it)";
+
 bool is_unit(const TraceEvent& e, StepUnit u) {
   switch (u) {
     case StepUnit::Event: return true;
@@ -83,10 +89,13 @@ std::optional<Session> Session::open_file(const std::string& path, std::vector<s
   return s;
 }
 
-Time Session::end() const { return std::max(base_.duration, world_.now()); }
+Time Session::end() const {
+  if (live_) return std::max(live_->end, live_->reached);
+  return std::max(base_.duration, world_.now());
+}
 
 size_t Session::visible() const {
-  const Time t = world_.now();
+  const Time t = now();
   auto it = std::upper_bound(trace_.begin(), trace_.end(), t,
                              [](Time x, const TraceEvent& e) { return x < e.t; });
   return static_cast<size_t>(it - trace_.begin());
@@ -173,6 +182,12 @@ void Session::run_to(Time t) {
 
 void Session::seek(Time t) {
   if (t < 0) t = 0;
+  if (live_) {
+    // Within what the run has reached; the newest moment of a running run follows it.
+    live_->cursor = std::min(t, live_->reached);
+    live_->following = !live_->finished && t >= live_->reached;
+    return;
+  }
   if (t >= world_.now()) {
     run_to(t);
     return;
@@ -193,6 +208,12 @@ std::optional<Time> Session::next_pause(Time from, Time to) const {
 }
 
 bool Session::advance(Time dt) {
+  if (live_) {
+    // Replaying a live recording: no pause points (the kernel did not pause).
+    const Time to = std::min(live_->cursor + std::max<Time>(dt, 0), live_->reached);
+    live_->cursor = to;
+    return false;
+  }
   const Time from = world_.now();
   const Time to = from + std::max<Time>(dt, 0);
   if (auto p = next_pause(from, to)) {
@@ -217,6 +238,7 @@ bool Session::step_forward(StepUnit u) {
         return true;
       }
     }
+    if (live_) return false;  // the run has not reached any further
     auto next = world_.next_event_time();
     if (!next || *next > horizon) return false;
     run_one_event();  // extends the recording (or replays a recorded stretch)
@@ -238,6 +260,7 @@ bool Session::step_back(StepUnit u) {
 }
 
 std::optional<std::string> Session::run_command(int32_t node, std::string_view line) {
+  if (live_) return kLiveNoCommands;
   if (node < 0 || static_cast<size_t>(node) >= world_.nodes().size()) return "no such node";
   std::string text(line);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
@@ -262,6 +285,7 @@ std::optional<std::string> Session::run_command(int32_t node, std::string_view l
 
 std::optional<std::string> Session::intervene_packet(uint64_t packet_id, int32_t link, FaultAction a,
                                                      Time delay) {
+  if (live_) return kLiveNoChanges;
   const auto flying = world_.in_flight();
   auto it = std::find_if(flying.begin(), flying.end(), [&](const InFlightFrame& f) {
     return f.id == packet_id && f.link == link;
@@ -309,6 +333,7 @@ std::optional<std::string> Session::intervene_packet(uint64_t packet_id, int32_t
 }
 
 void Session::clear_interventions() {
+  if (live_) return;  // a live session has none
   interventions_.clear();
   rebuild();
 }
@@ -336,6 +361,7 @@ std::string Session::save_as_scenario() const {
 
 std::optional<std::vector<std::string>> Session::reload() {
   if (path_.empty()) return std::nullopt;
+  if (live_) return std::vector<std::string>{"a live run keeps the scenario it started with"};
   LoadResult lr = load_scenario_file(path_);
   if (!lr.scenario) {
     std::vector<std::string> errors;
@@ -354,6 +380,97 @@ std::optional<std::vector<std::string>> Session::reload() {
   interventions_ = std::move(kept);
   rebuild();
   return std::nullopt;
+}
+
+std::vector<InFlightFrame> Session::in_flight() const {
+  if (!live_) return world_.in_flight();
+  // A frame is on a link from its tx there until its rx (or drop) there. Only frames sent
+  // in the last stretch are looked at: a frame whose arrival is not in the trace within it
+  // was lost without a trace (the run ended, a namespace went away).
+  const auto& links = world_.links();
+  Time max_delay = 0;
+  for (const Link& l : links) max_delay = std::max(max_delay, l.delay);
+  const Time horizon = std::max<Time>(kSec, 4 * max_delay);
+  const Time now = live_->cursor;
+  const size_t n = visible();
+  size_t from = n;
+  while (from > 0 && trace_[from - 1].t >= now - horizon) --from;
+  std::vector<InFlightFrame> out;
+  for (size_t i = from; i < n; ++i) {
+    const TraceEvent& e = trace_[i];
+    if (e.ev != EvKind::Tx) continue;
+    const PacketEvent& pe = e.packet();
+    if (pe.link < 0 || size_t(pe.link) >= links.size()) continue;
+    const Link& l = links[size_t(pe.link)];
+    const int side = l.ends[0].node == e.node ? 0 : l.ends[1].node == e.node ? 1 : -1;
+    if (side < 0) continue;
+    // Its end on this link: the first rx or drop of the same frame id there after it.
+    const TraceEvent* end = nullptr;
+    for (size_t j = i + 1; j < trace_.size() && trace_[j].t <= e.t + horizon; ++j) {
+      const TraceEvent& x = trace_[j];
+      if ((x.ev == EvKind::Rx || x.ev == EvKind::Drop) && x.packet().id == pe.id && x.packet().link == pe.link &&
+          x.node != e.node) {
+        end = &x;
+        break;
+      }
+    }
+    if (end && end->t <= now) continue;  // arrived (or lost) already
+    if (!end && e.t + l.delay < now && live_->reached > e.t + horizon) continue;
+    InFlightFrame f;
+    f.id = pe.id;
+    f.link = pe.link;
+    f.side = uint8_t(side);
+    f.sent = e.t;
+    f.arrives = end ? end->t : std::max(now, e.t + l.delay);
+    f.lost = end && end->ev == EvKind::Drop;
+    f.retx = pe.retx;
+    f.frame = &pe.frame;
+    out.push_back(f);
+  }
+  return out;
+}
+
+void Session::start_live(const TraceContext& ctx, Time end) {
+  world_ = World::from_scenario(base_);
+  ctx_ = ctx;
+  trace_.clear();
+  interventions_.clear();
+  snapshots_.clear();
+  recorded_events_ = 0;
+  ++generation_;
+  live_ = Live{};
+  live_->end = end;
+}
+
+void Session::append_live(std::vector<TraceEvent> events, Time reached) {
+  if (!live_) return;
+  if (!events.empty()) {
+    const size_t old = trace_.size();
+    const Time first_new = events.front().t;
+    trace_.insert(trace_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    if (old > 0 && first_new < trace_[old - 1].t) {
+      // A late event (a frame captured after later ones were handed out): merged into place.
+      // When it lands among the events already shown, the views read the trace anew.
+      std::stable_sort(trace_.begin(), trace_.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+      if (first_new <= live_->cursor) ++generation_;
+    }
+    reached = std::max(reached, trace_.back().t);
+  }
+  live_->reached = std::max(live_->reached, reached);
+  if (live_->following) live_->cursor = live_->reached;
+}
+
+void Session::finish_live(Time reached) {
+  if (!live_) return;
+  append_live({}, reached);
+  live_->finished = true;
+  live_->following = false;
+}
+
+void Session::set_live_following(bool on) {
+  if (!live_) return;
+  live_->following = on && !live_->finished;
+  if (live_->following) live_->cursor = live_->reached;
 }
 
 }  // namespace tcplab

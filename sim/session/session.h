@@ -9,6 +9,13 @@
 //
 // The trace is recorded as far as the session has ever simulated (it may reach beyond the
 // cursor after a step back); `visible()` is the part at or before the cursor.
+//
+// Live mode (issue 5): the same Session shows a live run on the real kernel. Nothing is
+// simulated then: the trace is fed from outside as the run produces it (append_live), the
+// world stays the scenario's at time 0 (nodes, addresses, links and routes, which the views
+// draw around the trace), and the cursor moves within what the run has reached — on the
+// newest moment while it follows the run, anywhere before it once the student pauses or
+// scrubs. Every view reads a live session exactly as it reads a simulated one.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -53,9 +60,9 @@ class Session {
   const Scenario& scenario() const { return base_; }      // as loaded, without interventions
   const std::string& source_text() const { return text_; }
   const std::string& path() const { return path_; }       // empty for text
-  const World& world() const { return world_; }           // at the cursor
+  const World& world() const { return world_; }           // at the cursor (live: at time 0)
   const TraceContext& context() const { return ctx_; }
-  Time now() const { return world_.now(); }
+  Time now() const { return live_ ? live_->cursor : world_.now(); }
   Time end() const;  // the scenario's duration, or later if the cursor went past it
 
   // Every recorded event (sorted by time); may extend past the cursor.
@@ -99,6 +106,29 @@ class Session {
   // Narration and pause points of the scenario and of the interventions, by time.
   const std::vector<StepSpec>& steps() const { return world_.steps(); }
 
+  // The frames on the wires at the cursor: the world's; in live mode read off the trace (a
+  // tx whose rx or drop on that link is later than the cursor). A live frame's `frame`
+  // points into trace(), valid until the trace next changes.
+  std::vector<InFlightFrame> in_flight() const;
+
+  // ---- live mode ---------------------------------------------------------------------
+  // Turns the session into the view of a live run of its scenario (see the top of this
+  // file): `ctx` names the run's nodes and links, `end` is when the run will end. Clears
+  // the trace, the interventions and the snapshots; the cursor starts at 0, following.
+  void start_live(const TraceContext& ctx, Time end);
+  bool live() const { return live_.has_value(); }
+  // New events of the run, in time order (one earlier than the trace's end is merged into
+  // place), and how far the run's trace is now complete. The cursor follows `reached`
+  // while following.
+  void append_live(std::vector<TraceEvent> events, Time reached);
+  // The run is over (its end, a stop, an error): `reached` becomes final.
+  void finish_live(Time reached);
+  Time live_reached() const { return live_ ? live_->reached : 0; }
+  bool live_finished() const { return live_ && live_->finished; }
+  bool live_following() const { return live_ && live_->following; }
+  // Follow the run (the cursor jumps to the newest moment) or hold the cursor where it is.
+  void set_live_following(bool on);
+
   // Memory bound of the snapshot cache (and what it holds now, for the status bar).
   size_t snapshot_count() const { return snapshots_.size(); }
   void set_snapshot_limit(size_t n) { snapshot_limit_ = n < 2 ? 2 : n; }
@@ -127,6 +157,14 @@ class Session {
   std::vector<Snapshot> snapshots_;  // by time; [0] is time 0
   uint64_t snapshot_every_ = 512;    // events between snapshots (doubles when thinned)
   size_t snapshot_limit_ = 64;
+  struct Live {
+    Time cursor = 0;        // the cursor (the world does not move in live mode)
+    Time reached = 0;       // the trace is complete up to here
+    Time end = 0;           // when the run ends
+    bool following = true;
+    bool finished = false;
+  };
+  std::optional<Live> live_;
 };
 
 // The node that owns an address (an interface address), or -1.

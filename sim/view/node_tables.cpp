@@ -1,6 +1,7 @@
 // node_tables.h: a node's tables as rows, with the console tools' own helpers.
 #include "sim/view/node_tables.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sim/net/tool_output.h"
@@ -111,6 +112,27 @@ std::vector<SocketRow> socket_rows(const World& w, int32_t node, const std::vect
     r.label = s.name.empty() ? r.sock : r.sock + " (" + s.name + ")";
     rows.push_back(std::move(r));
   }
+  return rows;
+}
+
+std::vector<SocketRow> socket_rows_from_trace(int32_t node, const std::vector<TraceEvent>& events, size_t count) {
+  std::vector<SocketRow> rows;
+  count = std::min(count, events.size());
+  for (size_t i = 0; i < count; ++i) {
+    const TraceEvent& e = events[i];
+    if (e.ev != EvKind::State || e.node != node) continue;
+    const StateEvent& st = std::get<StateEvent>(e.data);
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const SocketRow& r) { return r.sock == st.sock; });
+    if (it == rows.end()) {
+      rows.push_back(SocketRow{"tcp", 0, 0, {}, {}, {}, st.sock, {}, {}});
+      it = rows.end() - 1;
+    }
+    it->local = st.local;
+    it->foreign = st.remote.empty() ? std::string("0.0.0.0:*") : st.remote;
+    it->state = st.to;
+    it->label = st.name.empty() ? st.sock : st.sock + " (" + st.name + ")";
+  }
+  std::erase_if(rows, [](const SocketRow& r) { return r.state == "CLOSED" || r.state == "CLOSE"; });
   return rows;
 }
 

@@ -19,6 +19,7 @@ constexpr UiString kStrings[] = {
 #include "sim/view/strings/timeline.inc"
 #include "sim/view/strings/lesson.inc"
 #include "sim/view/strings/plots.inc"
+#include "sim/view/strings/live.inc"
     {"tcplab", "tcplab"},
 };
 
