@@ -11,6 +11,8 @@
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -254,7 +257,7 @@ struct Child {
   }
 };
 
-// Runs `body` in a forked child; what it returns is its first line to the parent.
+// Runs `body` in a forked child, which never returns into the test runner.
 void spawn(Child& c, const std::function<void(int to_parent)>& body) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
@@ -262,7 +265,11 @@ void spawn(Child& c, const std::function<void(int to_parent)>& body) {
   REQUIRE(c.pid >= 0);
   if (c.pid == 0) {
     close(fds[0]);
-    body(fds[1]);
+    try {
+      body(fds[1]);
+    } catch (...) {  // a failed REQUIRE must not let the child run on as the test runner
+      _exit(98);
+    }
     _exit(0);
   }
   close(fds[1]);
@@ -359,6 +366,7 @@ TEST_SUITE("live netns") {
     CHECK_MESSAGE(has(routes.out, "default via 10.77.0.254 dev " + ta), routes.out);
     CHECK_MESSAGE(has(routes.out, "10.77.0.0/24 dev " + ta + " proto kernel scope link src 10.77.0.1"), routes.out);
     CHECK_MESSAGE(has(routes.out, "172.16.0.0/16 via 10.77.0.253 dev " + ta), routes.out);
+    CHECK_MESSAGE(!has(routes.out, "10.0.0.0/8"), routes.out);  // SIOCSIFADDR's classful mask did not stay
     Shell addr_b = sh("ip -n " + nb + " addr show dev " + tb);
     CHECK_MESSAGE(has(addr_b.out, "inet 10.77.0.2/24"), addr_b.out);
     CHECK_MESSAGE(has(addr_b.out, "link/ether 02:00:00:00:77:02"), addr_b.out);
@@ -556,6 +564,34 @@ TEST_SUITE("live netns") {
       CHECK_FALSE(netns_listed(netns_name(c.pid, "nocap")));
       CHECK_FALSE(exists("/run/netns/" + netns_name(c.pid, "nocap")));
     }
+  }
+
+  TEST_CASE("where /run/netns cannot be written the namespace works unnamed and says why") {
+    NEEDS_ROOT();
+    Child c;
+    spawn(c, [](int to_parent) {
+      // A private mount namespace with a read-only /run/netns: what a non-root user given
+      // the capabilities with setcap meets (no CAP_DAC_OVERRIDE to write there). Private
+      // first, so that nothing of this reaches the host's mounts.
+      if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+          mount("tcplab-test", "/run/netns", "tmpfs", MS_RDONLY, nullptr) != 0) {
+        say(to_parent, std::string("setup failed: ") + std::strerror(errno));
+        return;
+      }
+      std::string e;
+      auto h = HostNamespace::create(getpid(), 0, host("anon", 1), e);
+      if (!h) return say(to_parent, "error: " + e);
+      uint16_t port = 0;
+      Fd tx(udp_socket_in(*h, ip(1), port));
+      send_to(tx.fd, ip(2), 9, "x");
+      bool arp = bool(next_frame(h->tap_fd(), 2000, [](const Frame& f) { return bool(f.p.arp); }));
+      say(to_parent, std::string(h->named() ? "named" : "unnamed") + (arp ? " arp " : " silent ") + h->why_unnamed());
+    });
+    std::string out = c.line(10000);
+    CHECK(c.wait(10000) == 0);
+    CHECK(out == "unnamed arp cannot create /run/netns/" + netns_name(c.pid, "anon") + ": Read-only file system");
+    CHECK_FALSE(netns_listed(netns_name(c.pid, "anon")));
+    CHECK_FALSE(exists("/run/netns/" + netns_name(c.pid, "anon")));
   }
 
   TEST_CASE("remove_stale removes what a dead run left and keeps the rest") {

@@ -147,7 +147,8 @@ bool unlink_namespace(const std::string& path) {
 // of /run/netns; otherwise a copy could keep a deleted namespace alive.
 bool prepare_run_dir(std::string& error) {
   if (mkdir(kRunDir, 0755) != 0 && errno != EEXIST) {
-    error = std::string("cannot create ") + kRunDir + ": " + errno_text(errno);
+    int err = errno;
+    error = std::string("cannot create ") + kRunDir + ": " + errno_text(err);
     return false;
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -156,8 +157,9 @@ bool prepare_run_dir(std::string& error) {
     // EINVAL: not a mount point yet; bind it onto itself and try again.
     if (mount(kRunDir, kRunDir, "none", MS_BIND | MS_REC, nullptr) != 0) break;
   }
-  error = std::string("cannot make ") + kRunDir + " a shared mount: " + errno_text(errno) +
-          (errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+  int err = errno;
+  error = std::string("cannot make ") + kRunDir + " a shared mount: " + errno_text(err) +
+          (err == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
   return false;
 }
 
@@ -235,7 +237,8 @@ void build_inside_new_namespace(const std::string& name, const std::string& path
   };
   if (unshare(CLONE_NEWNET) != 0)
     return fail("cannot create namespace " + name + ": unshare(CLONE_NEWNET)", errno, "CAP_SYS_ADMIN");
-  if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
+  // `path` empty: the namespace stays unnamed, alive through our fds only.
+  if (!path.empty() && mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
     return fail("cannot create namespace " + name + ": bind mount onto " + path, errno, "CAP_SYS_ADMIN");
   Fd netns(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
   if (netns.fd < 0) return fail("cannot open namespace " + name, errno, nullptr);
@@ -379,15 +382,15 @@ std::optional<HostNamespace> HostNamespace::create(int pid, int k, const TapConf
     error = "cannot create namespace " + name + ": " + to_string(cfg.addr) + " is not an interface address";
     return std::nullopt;
   }
-  if (!prepare_run_dir(error)) {
-    error = "cannot create namespace " + name + ": " + error;
-    return std::nullopt;
-  }
-
-  // The mount point, created exclusively as iproute2 does: an existing name is either a
-  // namespace of this run (refused) or one a dead process with the same pid left behind.
+  // The name under /run/netns, made as iproute2 makes it. A process that may not write
+  // there (a non-root user given the capabilities with setcap has no CAP_DAC_OVERRIDE)
+  // still gets a working namespace, only without a name outside tcplab: `why_unnamed`.
   const std::string path = ns_path(name);
-  for (int attempt = 0;; ++attempt) {
+  std::string why_unnamed;
+  prepare_run_dir(why_unnamed);
+  // The mount point is created exclusively: an existing name is either a namespace of
+  // this run (refused) or one a dead process with the same pid left behind.
+  for (int attempt = 0; why_unnamed.empty(); ++attempt) {
     int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
     if (fd >= 0) {
       close(fd);
@@ -402,11 +405,14 @@ std::optional<HostNamespace> HostNamespace::create(int pid, int k, const TapConf
       unlink_namespace(path);  // left by an earlier process that had our pid
       continue;
     }
-    error = "cannot create namespace " + name + ": cannot create " + path + ": " + errno_text(err) +
-            (err == EACCES ? " (run as root)" : "");
-    return std::nullopt;
+    if (err == EEXIST) {
+      error = "cannot create namespace " + name + ": " + path + " already exists";
+      return std::nullopt;
+    }
+    why_unnamed = "cannot create " + path + ": " + errno_text(err);
   }
-  if (!register_path(path)) {
+  const bool named = why_unnamed.empty();
+  if (named && !register_path(path)) {
     unlink(path.c_str());
     error = "cannot create namespace " + name + ": tcplab keeps at most " + std::to_string(kSlots) +
             " namespaces at a time";
@@ -414,12 +420,14 @@ std::optional<HostNamespace> HostNamespace::create(int pid, int k, const TapConf
   }
 
   Built built;
-  std::thread worker([&] { build_inside_new_namespace(name, path, tap, cfg, built); });
+  std::thread worker([&] { build_inside_new_namespace(name, named ? path : std::string(), tap, cfg, built); });
   worker.join();
   if (built.tap_fd < 0) {
     if (built.netns_fd >= 0) close(built.netns_fd);
-    unlink_namespace(path);
-    unregister_path(path);
+    if (named) {
+      unlink_namespace(path);
+      unregister_path(path);
+    }
     error = built.error.empty() ? "cannot create namespace " + name : built.error;
     return std::nullopt;
   }
@@ -428,12 +436,18 @@ std::optional<HostNamespace> HostNamespace::create(int pid, int k, const TapConf
   h.tap_ = tap;
   h.tap_fd_ = built.tap_fd;
   h.netns_fd_ = built.netns_fd;
+  h.why_unnamed_ = why_unnamed;
   return h;
 }
 
 HostNamespace::HostNamespace(HostNamespace&& o) noexcept
-    : name_(std::move(o.name_)), tap_(std::move(o.tap_)), tap_fd_(o.tap_fd_), netns_fd_(o.netns_fd_) {
+    : name_(std::move(o.name_)),
+      tap_(std::move(o.tap_)),
+      why_unnamed_(std::move(o.why_unnamed_)),
+      tap_fd_(o.tap_fd_),
+      netns_fd_(o.netns_fd_) {
   o.name_.clear();
+  o.why_unnamed_.clear();
   o.tap_.clear();
   o.tap_fd_ = o.netns_fd_ = -1;
 }
@@ -443,10 +457,12 @@ HostNamespace& HostNamespace::operator=(HostNamespace&& o) noexcept {
     destroy();
     name_ = std::move(o.name_);
     tap_ = std::move(o.tap_);
+    why_unnamed_ = std::move(o.why_unnamed_);
     tap_fd_ = o.tap_fd_;
     netns_fd_ = o.netns_fd_;
     o.name_.clear();
     o.tap_.clear();
+    o.why_unnamed_.clear();
     o.tap_fd_ = o.netns_fd_ = -1;
   }
   return *this;
@@ -458,13 +474,14 @@ void HostNamespace::destroy() {
   if (tap_fd_ >= 0) close(tap_fd_);  // the TAP disappears with its last fd
   if (netns_fd_ >= 0) close(netns_fd_);
   tap_fd_ = netns_fd_ = -1;
-  if (!name_.empty()) {
+  if (!name_.empty() && named()) {
     const std::string path = ns_path(name_);
     unlink_namespace(path);
     unregister_path(path);
-    name_.clear();
   }
+  name_.clear();
   tap_.clear();
+  why_unnamed_.clear();
 }
 
 EnterNamespace::EnterNamespace(int netns_fd) {
@@ -497,7 +514,10 @@ EnterNamespace::~EnterNamespace() {
 std::vector<std::string> remove_stale() {
   std::vector<std::string> removed;
   const int me = getpid();
-  for (const std::string& name : list_dir(kRunDir)) {
+  // Without write access the unlink would fail after the unmount, leaving a name that
+  // `ip netns list` still shows but that no longer is a namespace: leave it whole.
+  const bool may_unlink = faccessat(AT_FDCWD, kRunDir, W_OK, AT_EACCESS) == 0;
+  for (const std::string& name : may_unlink ? list_dir(kRunDir) : std::vector<std::string>{}) {
     int pid = pid_in_name(name, "tcplab-", false);
     if (pid == 0) continue;
     const std::string path = ns_path(name);
