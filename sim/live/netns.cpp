@@ -9,6 +9,8 @@
 // the namespace fd, and the TAP fd (a tun file holds its namespace). Deleting = closing
 // both fds and removing the mount; the kernel then destroys the namespace and every
 // device in it. A TAP that is not persistent is destroyed as soon as its fd is closed.
+// Where /run/netns cannot be written, the namespace is made without the mount (unnamed):
+// then only the fds hold it, and it ends with the process whatever the way.
 #include "sim/live/netns.h"
 
 #include <arpa/inet.h>
@@ -250,7 +252,12 @@ void build_inside_new_namespace(const std::string& name, const std::string& path
 
   // O_NONBLOCK: tcplab polls many fds from one loop.
   Fd tapfd(open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK));
-  if (tapfd.fd < 0) return fail("cannot open /dev/net/tun to create TAP device " + tap, errno, nullptr);
+  if (tapfd.fd < 0) {
+    int err = errno;
+    fail("cannot open /dev/net/tun to create TAP device " + tap, err, nullptr);
+    if (err == ENOENT || err == ENODEV) error += " (load the tun module: sudo modprobe tun)";
+    return;
+  }
   ifreq ifr = named_ifreq(tap);
   ifr.ifr_flags = IFF_TAP | IFF_NO_PI;  // whole Ethernet frames, no packet-info prefix
   if (ioctl(tapfd.fd, TUNSETIFF, &ifr) != 0)
