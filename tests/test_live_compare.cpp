@@ -550,6 +550,17 @@ TEST_SUITE("live compare") {
     CHECK_FALSE(contains(flat(r.report), "Retransmissions differ"));
   }
 
+  TEST_CASE("a kernel retransmission at its RTO is not taken for a tail loss probe") {
+    const Run sim = run_builtin("lost-data");
+    LiveTrace k = as_kernel(sim, 3);
+    clear_retx_flags(k);
+    linux_syn_options(k);
+    const CompareResult r = live::compare_runs(sim.ctx, sim.events, k);
+    INFO(r.report);
+    CHECK_FALSE(contains(r.report, "tail loss probe"));
+    CHECK(contains(r.report, "→ agree: the same segments, sent again after the same waits"));
+  }
+
   TEST_CASE("side_by_side measures columns, not bytes: ✕, arrows and Chinese line up") {
     const std::string left = "|--- [SYN] --✕ loss\n客户端 发送 SYN →\nplain\n三次握手";
     const std::string right = "|--- [SYN] -->|\n服务器\n";

@@ -219,14 +219,15 @@ std::string syn_options(const wire::TcpHeader& h) {
 
 bool has_linux_options(const wire::TcpHeader& h) { return h.sack_permitted || h.timestamps || h.window_scale; }
 
-// The kernel's SRTT and RTO for a socket at time t, from its `cc` events.
+// The kernel's SRTT and RTO for a socket just before time t, from its `cc` events (one at
+// t itself already shows what a retransmission at t changed, such as a backed-off RTO).
 struct CcAt {
   std::optional<Time> srtt, rto;
 };
 CcAt cc_at(const std::vector<TraceEvent>& events, int32_t node, const std::string& sock, Time t) {
   CcAt out;
   for (const TraceEvent& e : events) {
-    if (e.t > t) break;
+    if (e.t >= t) break;
     if (e.ev != EvKind::Cc || e.node != node) continue;
     const auto& c = std::get<CcEvent>(e.data);
     if (!sock.empty() && c.sock != sock) continue;
@@ -288,7 +289,7 @@ std::optional<Findings::Tlp> tail_loss_probe(const FlowSegment& r, const FlowDir
   const Time low = *srtt * 3 / 2;
   const Time high = (2 * *srtt + 200'000'000) * 11 / 10;
   if (r.since_last < low || r.since_last > high) return std::nullopt;
-  if (cc.rto && r.since_last >= *cc.rto) return std::nullopt;  // the RTO's time: a timeout
+  if (cc.rto && r.since_last >= *cc.rto * 95 / 100) return std::nullopt;  // the RTO's time: a timeout
   return Findings::Tlp{d.from_node + " → " + d.to_node, segment_words(r), r.t, r.since_last, *srtt};
 }
 
@@ -306,7 +307,7 @@ std::string retx_line(const FlowSegment& s) {
 void compare_direction(const FlowDirection& m, const FlowDirection& k, const TcpFlow& kflow, const LiveTrace& kernel,
                        bool kernel_sack, size_t width, std::string& out, Findings& found) {
   const std::string dir = m.from_node + " → " + m.to_node;
-  out += "    " + dir + "  (" + m.from_label + " → " + m.to_label + ")\n";
+  out += "    " + dir + "\n";
   auto seq_line = [&](const char* who, const FlowDirection& d) {
     std::vector<std::string> words = runs(tokens(d, true, true));
     if (words.empty()) words.push_back("(nothing)");
@@ -398,8 +399,10 @@ void compare_direction(const FlowDirection& m, const FlowDirection& k, const Tcp
       ++found.retx_differ;
     }
   } else {
-    verdict2 = "DIFFER: the model sent " + std::to_string(mr.size()) + " again, the kernel " +
-               std::to_string(kr.size());
+    verdict2 = mr.size() == k_rest.size()
+                   ? "DIFFER: the model and the kernel sent different segments again"
+                   : "DIFFER: the model sent " + std::to_string(mr.size()) + " again, the kernel " +
+                         std::to_string(kr.size());
     if (probes) verdict2 += " (tail loss probes explained below)";
     ++found.retx_differ;
   }
@@ -436,7 +439,9 @@ std::pair<int, int> release_version(const std::string& r) {
   return {major, minor};
 }
 
-std::string cc_explanation(const std::string& cc, bool any_retx) {
+// `any_retx`: whether either side sent something again; nullopt when the kernel's
+// segments were not seen (level 1), so nothing can be said about losses.
+std::string cc_explanation(const std::string& cc, std::optional<bool> any_retx) {
   std::string lower;
   for (char c : cc) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string s;
@@ -456,8 +461,9 @@ std::string cc_explanation(const std::string& cc, bool any_retx) {
     s = "Congestion control: the kernel runs " + cc + ", the model NewReno (RFC 5681/6582); their windows "
         "differ after a loss.";
   }
-  s += any_retx ? " Segments were sent again in this run: after a loss the two windows differ."
-                : " Nothing was sent again in this run, so it made no difference here.";
+  if (any_retx)
+    s += *any_retx ? " Segments were sent again in this run: after a loss the two windows differ."
+                   : " Nothing was sent again in this run, so it made no difference here.";
   return s;
 }
 
@@ -504,7 +510,10 @@ std::vector<std::string> explanations(const Findings& f, const LiveTrace& kernel
            ", so their raw values look small.";
     out.push_back(e);
   }
-  if (!kernel.info.kernel_cc.empty()) out.push_back(cc_explanation(kernel.info.kernel_cc, f.any_retx));
+  if (!kernel.info.kernel_cc.empty()) {
+    const std::optional<bool> retx = kernel_has_segments ? std::optional<bool>(f.any_retx) : std::nullopt;
+    out.push_back(cc_explanation(kernel.info.kernel_cc, retx));
+  }
   for (const auto& t : f.tlps)
     out.push_back("Tail loss probe: in " + t.dir + " the kernel sent " + t.segment + " again at " + ms(t.t) + ", " +
                   ms(t.since_last) + " after its last send — about 2 × SRTT (SRTT " + ms(t.srtt) +
@@ -649,15 +658,15 @@ std::string segments_section(const TraceContext& sim_ctx, const std::vector<Trac
   const std::vector<TcpFlow> mf = tcp_flows(sim_ctx, sim);
   const std::vector<TcpFlow> kf = tcp_flows(kernel.ctx, kernel.events);
   kernel_has_segments = !kf.empty();
-  std::string out =
-      wrap("Segments per direction (FLAGS(n): n payload bytes; *: sent again; ×n: n in a row)", "", "  ", width);
+  std::string out = "Segments per direction\n" +
+                    wrap("FLAGS(n): n bytes of data; *: sent again; ×n: n times in a row", "  ", "  ", width);
   if (mf.empty() && kf.empty()) {
     if (kernel.info.level == 1) return out + "  not compared: level 1 sees no segments\n";
     return out + "  no TCP segment on either side\n";
   }
   if (kf.empty() && kernel.info.level == 1) {
-    return out + "  not compared: level 1 sees no segments (the simulation sent " + std::to_string(mf.size()) +
-           (mf.size() == 1 ? " connection)\n" : " connections)\n");
+    return out + "  not compared: level 1 sees no segments (the simulation had " + count(mf.size(), "TCP connection") +
+           ")\n";
   }
   std::vector<bool> used(kf.size(), false);
   for (const TcpFlow& m : mf) {
@@ -666,7 +675,8 @@ std::string segments_section(const TraceContext& sim_ctx, const std::vector<Trac
       if (!used[j] && kf[j].initiator_node == m.initiator_node && kf[j].acceptor_node == m.acceptor_node &&
           kf[j].ordinal == m.ordinal)
         match = j;
-    out += "  connection " + m.name() + "\n";
+    out += wrap("connection " + m.name() + ": " + m.forward.from_label + " ↔ " + m.forward.to_label, "  ", "    ",
+                width);
     if (!match) {
       out += "    MISSING: the kernel trace has no such connection\n";
       ++found.directions_differ;
@@ -674,6 +684,8 @@ std::string segments_section(const TraceContext& sim_ctx, const std::vector<Trac
     }
     used[*match] = true;
     const TcpFlow& k = kf[*match];
+    out += wrap("model " + m.forward.src + " → " + m.forward.dst + ", kernel " + k.forward.src + " → " + k.forward.dst,
+                "    ", "      ", width);
     compare_syns(m, k, found);
     const bool sack = sack_negotiated(k);
     compare_direction(m.forward, k.forward, k, kernel, sack, width, out, found);
@@ -681,7 +693,8 @@ std::string segments_section(const TraceContext& sim_ctx, const std::vector<Trac
   }
   for (size_t j = 0; j < kf.size(); ++j)
     if (!used[j]) {
-      out += "  connection " + kf[j].name() + "\n    EXTRA: only in the kernel trace (" +
+      out += "  connection " + kf[j].name() + ": " + kf[j].forward.from_label + " ↔ " + kf[j].forward.to_label +
+             "\n    EXTRA: only in the kernel trace (" +
              std::to_string(kf[j].forward.segments.size() + kf[j].backward.segments.size()) + " segments)\n";
       ++found.directions_differ;
     }
