@@ -166,7 +166,6 @@ int live_run(const std::vector<std::string>& args, std::ostream& out, std::ostre
     err << "tcplab live run: " << error << "\n";
     return 1;
   }
-  print_info(trace->info, err);
   std::ostream& sink = file ? *file : out;
   sink << format_events(trace->events, trace->ctx, a.format);
   sink.flush();
@@ -174,6 +173,7 @@ int live_run(const std::vector<std::string>& args, std::ostream& out, std::ostre
     err << "tcplab live run: " << error << "\n";
     return 1;
   }
+  print_info(trace->info, err);
   if (int rc = stopped_code()) return rc;
   return 0;
 }

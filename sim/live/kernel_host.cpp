@@ -201,7 +201,7 @@ void KernelHost::print(Time now, const std::string& text, const std::string& soc
     if (end == std::string::npos) end = text.size();
     if (end > start || text.empty()) {
       TraceEvent e;
-      e.t = now;
+      e.t = clock(now);
       e.ev = EvKind::App;
       e.node = node_;
       e.data = AppEvent{text.substr(start, end - start), sock};
@@ -321,13 +321,14 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   if (s.fd < 0 || s.kind == Sock::Udp) return;
   const auto ti = read_tcp_info(s.fd);
   if (!ti) return;
-  shared_->states.observe(s.reg, now, kernel_state_name(ti->tcpi_state), why);
+  shared_->states.observe(s.reg, clock(now), kernel_state_name(ti->tcpi_state), why);
   if (s.kind != Sock::Conn || ti->tcpi_state == 10 /* LISTEN */) return;
   const uint32_t mss = ti->tcpi_snd_mss ? ti->tcpi_snd_mss : 1;
   const uint32_t cwnd = ti->tcpi_snd_cwnd * mss;
   const uint32_t ssthresh =
       ti->tcpi_snd_ssthresh >= 0x7fffffffu ? kInfiniteSsthresh : ti->tcpi_snd_ssthresh * mss;
   const Time srtt = Time(ti->tcpi_rtt) * 1000, rto = Time(ti->tcpi_rto) * 1000;
+  now = clock(now);
   if (cwnd == 0 || (cwnd == s.cwnd && ssthresh == s.ssthresh && srtt == s.srtt && rto == s.rto)) return;
   s.cwnd = cwnd, s.ssthresh = ssthresh, s.srtt = srtt, s.rto = rto;
   TraceEvent e;
@@ -416,7 +417,7 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
   Sock& t = socks_.back();
   // connect() returning EINPROGRESS has sent the SYN (tcp_v4_connect -> tcp_connect):
   // the socket was SYN_SENT, even if on loopback the handshake is over before we look.
-  shared_->states.observe(t.reg, now, "SYN_SENT", "connect() sent a SYN (EINPROGRESS)");
+  shared_->states.observe(t.reg, clock(now), "SYN_SENT", "connect() sent a SYN (EINPROGRESS)");
   observe_info(t, now, "connect() in progress");
   if (program < 0)
     say(now, t, "connecting to " + to_string(to) + " from " + to_string(shared_->reg.at(t.reg).local));
@@ -460,16 +461,16 @@ void KernelHost::tcp_close(Sock& s, Time now, bool abort) {
   // or CLOSE_WAIT, an RST when aborting. Later states come from the segments and the
   // samples, since the fd is gone.
   if (abort || unread > 0) {
-    shared_->states.observe(s.reg, now, "CLOSED", abort ? "close() with SO_LINGER 0 sends RST"
+    shared_->states.observe(s.reg, clock(now), "CLOSED", abort ? "close() with SO_LINGER 0 sends RST"
                                                         : "close() with unread data sends RST");
   } else if (s.kind == Sock::Listener) {
-    shared_->states.observe(s.reg, now, "CLOSED", "close() of a listener");
+    shared_->states.observe(s.reg, clock(now), "CLOSED", "close() of a listener");
   } else if (before == "ESTABLISHED" || before == "SYN_RECV") {
-    shared_->states.observe(s.reg, now, "FIN_WAIT1", "close() sends FIN");
+    shared_->states.observe(s.reg, clock(now), "FIN_WAIT1", "close() sends FIN");
   } else if (before == "CLOSE_WAIT") {
-    shared_->states.observe(s.reg, now, "LAST_ACK", "close() sends FIN");
+    shared_->states.observe(s.reg, clock(now), "LAST_ACK", "close() sends FIN");
   } else if (before == "SYN_SENT") {
-    shared_->states.observe(s.reg, now, "CLOSED", "close() before the handshake ended");
+    shared_->states.observe(s.reg, clock(now), "CLOSED", "close() before the handshake ended");
   }
 }
 
@@ -530,7 +531,7 @@ void KernelHost::print_sockets(const CmdSockets& c, Time now) {
     if (c.connected_only && listening) continue;
     mine.push_back(k);
   }
-  print(now, format_ss(mine, c.tcp, c.udp));
+  print(now, c.ss ? format_ss(mine, c.tcp, c.udp) : format_netstat(mine, c));
 }
 
 std::string KernelHost::program_name(int program) const {
@@ -554,7 +555,7 @@ void KernelHost::report_error(size_t i, int err, Time now) {
   } else {
     say(now, s, call + errno_text(err));
   }
-  shared_->states.observe(s.reg, now, "CLOSED", std::string(call) + errno_text(err));
+  shared_->states.observe(s.reg, clock(now), "CLOSED", std::string(call) + errno_text(err));
   s.connecting = false;
 }
 
@@ -594,7 +595,7 @@ void KernelHost::accept_ready(size_t li, Time now) {
     // Every accepted connection was a request socket in SYN_RECV first (tcp_check_req);
     // on loopback that lasts microseconds, too short for any sample.
     if (shared_->reg.at(*ri).state.empty())
-      shared_->states.observe(*ri, now, "SYN_RECV", "accept(): the connection was SYN_RECV before");
+      shared_->states.observe(*ri, clock(now), "SYN_RECV", "accept(): the connection was SYN_RECV before");
     observe_info(socks_[ci], now, "accept() returned");
     if (program >= 0) {
       Program& p = programs_[static_cast<size_t>(program)];

@@ -5,7 +5,9 @@
 // (ports remapped when taken); level 3: in the host's own namespace, with the scenario's
 // addresses. Socket ids and states go through the shared SocketRegistry/StateTracker.
 #pragma once
+#include <chrono>
 #include <cstdint>
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -29,6 +31,10 @@ struct KernelRunShared {
   LiveInfo* info = nullptr;             // port mappings and notices go here
   // Levels 1/2: (node, scenario port) -> real port, TCP and UDP apart.
   std::map<std::pair<int32_t, uint16_t>, uint16_t> tcp_ports, udp_ports;
+  std::chrono::steady_clock::time_point start;  // the run's time 0
+  Time elapsed() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  }
   uint16_t closed_port = 0;             // a port held bound and never listened on: RST
   int closed_fd = -1;
 };
@@ -57,6 +63,9 @@ class KernelHost {
  private:
   struct Sock;
   struct Program;
+  // When something happens: the time of the call, read as it returns (never before `now`,
+  // the time the loop woke for it), so outputs follow the segments the call sent.
+  Time clock(Time now) const { return std::max(now, shared_->elapsed()); }
   void print(Time now, const std::string& text, const std::string& sock = {});
   void say(Time now, const Sock& s, const std::string& text);
   std::string label(const Sock& s) const;

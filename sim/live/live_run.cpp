@@ -24,6 +24,7 @@
 #include "sim/live/segment_states.h"
 #include "sim/live/sock_diag.h"
 #include "sim/net/world.h"
+#include "sim/wire/checksum.h"
 #include "sim/wire/frame.h"
 
 namespace tcplab::live {
@@ -120,6 +121,7 @@ class LiveRunImpl final : public LiveRun {
   bool started_ = false;
   bool finished_ = false;
   uint64_t next_frame_id_ = 1;
+  std::set<std::pair<std::string, std::string>> baseline_;  // 4-tuples there before the run
   std::map<size_t, int> missing_;            // registry index -> samples it was absent from
   std::vector<TraceEvent> pending_;          // not yet handed out
 };
@@ -209,6 +211,12 @@ bool LiveRunImpl::init(const Scenario& sc, const LiveOptions& o, std::string& er
     }
     auto d = SockDiag::open(error);
     if (!d) return false;
+    // What this machine had before the run (TIME_WAITs of an earlier run on the same
+    // ports, say) is not the scenario's.
+    std::vector<KernelSocket> before;
+    if (d->dump_tcp(before, error))
+      for (const KernelSocket& k : before) baseline_.insert({to_string(k.local), to_string(k.remote)});
+    error.clear();
     diags_.push_back(std::move(*d));
     // A port held bound but never listening: connecting to it is refused, like a
     // closed port of the scenario's server, without reaching a real service.
@@ -290,6 +298,8 @@ void LiveRunImpl::packet_event(TraceEvent e) {
 }
 
 void LiveRunImpl::pump_world(Time now) {
+  // Levels 1 and 2 have no simulated part: the world only names nodes and links.
+  if (info_.level < 3) return;
   world_.run_until(now);
   for (TraceEvent& e : world_.take_trace()) packet_event(std::move(e));
   for (World::KernelFrame& f : world_.take_kernel_frames()) {
@@ -306,6 +316,9 @@ void LiveRunImpl::read_taps(Time now) {
       const ssize_t n = ::read(namespaces_[h].tap_fd(), buf, sizeof buf);
       if (n <= 0) break;
       if (n < 14) continue;
+      // A TAP without offload features gets complete checksums; fill them in anyway
+      // (a no-op then), so the simulated receiver never drops a kernel's segment.
+      wire::fill_transport_checksum(std::span<uint8_t>(buf, size_t(n)));
       const uint16_t ethertype = uint16_t(buf[12] << 8 | buf[13]);
       if (ethertype != 0x0800 && ethertype != 0x0806) continue;  // IPv4 and ARP only
       world_.run_until(now);
@@ -317,6 +330,9 @@ void LiveRunImpl::read_taps(Time now) {
 void LiveRunImpl::read_capture() {
   if (!capture_) return;
   for (CapturedFrame& f : capture_->read_available()) {
+    // `lo` leaves TCP/UDP checksums to offload, and the receiving kernel never checks them
+    // there: filled in, the pcap is clean in Wireshark (README "Live mode").
+    wire::fill_transport_checksum(f.frame);
     const wire::ParsedFrame p = wire::parse_frame(f.frame);
     if (!p.ip || (!p.tcp && !p.udp)) continue;
     const uint16_t sport = p.tcp ? p.tcp->sport : p.udp->sport, dport = p.tcp ? p.tcp->dport : p.udp->dport;
@@ -356,6 +372,8 @@ void LiveRunImpl::sample(Time now) {
   for (size_t d = 0; d < diags_.size(); ++d) {
     std::vector<KernelSocket> socks;
     std::string error;
+    // Stamped when the dump starts: what it shows was true at least from then on.
+    const Time t = std::max(now, elapsed());
     if (!diags_[d].dump_tcp(socks, error)) continue;
     const int32_t ns_node = info_.level == 3 ? hosts_[d].node() : -1;
     for (const KernelSocket& k : socks) {
@@ -366,6 +384,7 @@ void LiveRunImpl::sample(Time now) {
         if (r && shared_.reg.at(*r).local.port != k.local.port) r.reset();
       } else {
         r = shared_.reg.find_conn(k.local, k.remote);
+        if (!r && baseline_.count({to_string(k.local), to_string(k.remote)})) continue;
         if (!r) {
           // A listener's new connection (a request socket in SYN_RECV, or one the
           // program has not accepted yet): ids are given as the simulator gives them.
@@ -376,7 +395,7 @@ void LiveRunImpl::sample(Time now) {
       if (!r) continue;
       if (ns_node >= 0 && shared_.reg.at(*r).node != ns_node) continue;
       seen.insert(*r);
-      shared_.states.observe(*r, now, kernel_state_name(k.state), "sampled (sock_diag)");
+      shared_.states.observe(*r, t, kernel_state_name(k.state), "sampled (sock_diag)");
     }
   }
   // Gone from the kernel's tables twice in a row: CLOSED (after LAST_ACK, at the end of
@@ -402,6 +421,7 @@ bool LiveRunImpl::advance(Time max_wait) {
   if (!started_) {
     started_ = true;
     start_ = std::chrono::steady_clock::now();
+    shared_.start = start_;
     start_realtime_ = realtime_ns();
   }
   const Time deadline = elapsed() + std::max<Time>(max_wait, 0);

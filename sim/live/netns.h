@@ -42,7 +42,11 @@ class HostNamespace {
   // address, MAC, MTU and routes, and turns IPv6 off on the TAP (so the kernel sends no
   // router solicitations or DAD probes onto the simulated wire). `k` numbers the TAP.
   // Errors say what failed and the errno text ("cannot create namespace tcplab-42-client:
-  // Operation not permitted (needs CAP_SYS_ADMIN)").
+  // unshare(CLONE_NEWNET): Operation not permitted (needs CAP_SYS_ADMIN)"); nothing is
+  // left behind on failure. The calling thread never changes namespace: the work is done
+  // by a short-lived thread of its own. A node name is [a-z0-9_-]+, and a second namespace
+  // for the same node in one process is refused; `k` must keep tap_name() within 15
+  // characters.
   static std::optional<HostNamespace> create(int pid, int k, const TapConfig& cfg, std::string& error);
 
   HostNamespace(HostNamespace&&) noexcept;
@@ -52,6 +56,14 @@ class HostNamespace {
   ~HostNamespace();
 
   const std::string& name() const { return name_; }       // tcplab-<pid>-<node>
+  // True when /run/netns/<name> exists, so `ip netns list`, `ip -n NAME …` and `ip netns
+  // exec NAME …` see the namespace (always as root). False when this process may not
+  // write /run/netns (a non-root user given the capabilities with setcap lacks
+  // CAP_DAC_OVERRIDE): the namespace works the same but has no name outside tcplab, and
+  // the kernel removes it when the process ends, however it ends. why_unnamed() says why
+  // ("cannot create /run/netns/tcplab-42-client: Permission denied"), for a notice.
+  bool named() const { return why_unnamed_.empty(); }
+  const std::string& why_unnamed() const { return why_unnamed_; }
   const std::string& tap() const { return tap_; }         // tl<pid>-<k>
   int tap_fd() const { return tap_fd_; }                  // non-blocking; read()/write() whole frames
   int netns_fd() const { return netns_fd_; }              // for setns
@@ -60,6 +72,7 @@ class HostNamespace {
   HostNamespace() = default;
   void destroy();
   std::string name_, tap_;
+  std::string why_unnamed_;
   int tap_fd_ = -1;
   int netns_fd_ = -1;
 };
@@ -83,13 +96,21 @@ class EnterNamespace {
 };
 
 // Removes namespaces named tcplab-<pid>-* (and TAP devices tl<pid>-*) whose pid is not a
-// running process. Returns the names removed.
+// running process, and those named with this process's own pid that it did not create
+// (an earlier run that had the same pid: pids are reused, quickly in containers). Only
+// tun/tap devices are ever removed (a persistent TAP is the only kind a dead process can
+// leave). Returns the names removed. Needs root (writing /run/netns, CAP_SYS_ADMIN to
+// unmount, CAP_NET_ADMIN for a TAP); without it nothing is removed. Pids are judged in
+// this process's pid namespace.
 std::vector<std::string> remove_stale();
 
 // On SIGINT and SIGTERM: sets the flag that stop_requested() reads. The live loops poll it
 // at least every 50 ms, return, and let the destructors clean up; the process then exits
-// with 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once after removing the
-// namespaces registered so far (async-signal-safe: the names are kept in a fixed table).
+// with 128 + stop_signal(): 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once
+// with 128 + that signal after removing the namespaces registered so far
+// (async-signal-safe: the names are kept in a fixed table; the TAP fds close with the
+// process). Also registers an atexit handler that removes the names of namespaces still
+// alive at exit() (one a destructor never reached). Installing twice is harmless.
 void install_cleanup_handlers();
 bool stop_requested();
 int stop_signal();  // the signal that asked to stop, 0 if none

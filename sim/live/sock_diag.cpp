@@ -240,4 +240,22 @@ std::string format_ss(const std::vector<KernelSocket>& socks, bool tcp, bool udp
   return text;
 }
 
+std::string format_netstat(const std::vector<KernelSocket>& socks, const CmdSockets& which) {
+  std::vector<NetstatRow> rows;
+  for (int pass = 0; pass < 2; ++pass) {  // TCP before UDP, as net-tools prints them
+    const bool tcp = pass == 0;
+    if (tcp ? !which.tcp : !which.udp) continue;
+    for (const KernelSocket& k : socks) {
+      if (k.tcp != tcp) continue;
+      // netstat prints a port of 0 as "*".
+      const std::string peer = k.remote.port == 0 ? to_string(k.remote.addr) + ":*" : to_string(k.remote);
+      rows.push_back({tcp ? "tcp" : "udp", k.rqueue, k.wqueue, to_string(k.local), peer,
+                      tcp ? kernel_state_name(k.state) : ""});
+    }
+  }
+  std::string text;
+  for (const std::string& line : format_netstat_rows(rows, which)) text += line + "\n";
+  return text;
+}
+
 }  // namespace tcplab::live

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/scenario/command.h"
 #include "sim/wire/address.h"
 
 namespace tcplab::live {
@@ -80,5 +81,7 @@ class SockDiag {
 // caller to the sockets of interest, in the spellings the simulator's own tools use
 // (sim/net/tool_output), so a student sees the same table from both.
 std::string format_ss(const std::vector<KernelSocket>& socks, bool tcp, bool udp);
+// `netstat -an`'s layout of the same rows (`which` picks the header).
+std::string format_netstat(const std::vector<KernelSocket>& socks, const CmdSockets& which);
 
 }  // namespace tcplab::live

@@ -231,32 +231,38 @@ std::vector<std::string> format_arp_n(const Node& n, Time now) {
   return out;
 }
 
-std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) {
+std::vector<std::string> format_netstat_rows(const std::vector<NetstatRow>& rows, const CmdSockets& which) {
   std::vector<std::string> out;
   out.push_back(which.listening_only   ? "Active Internet connections (only servers)"
                 : which.connected_only ? "Active Internet connections (w/o servers)"
                                        : "Active Internet connections (servers and established)");
   out.push_back("Proto Recv-Q Send-Q Local Address           Foreign Address         State      ");
+  for (const NetstatRow& r : rows)
+    out.push_back(fmt("%-5s %6llu %6llu %-23s %-23s %-11s", r.proto.c_str(), r.recv, r.send, r.local.c_str(),
+                      r.peer.c_str(), r.state.c_str()));
+  return out;
+}
+
+std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which) {
+  std::vector<NetstatRow> rows;
   // TCP before UDP, as net-tools prints them; each in creation (index) order.
   if (which.tcp) {
     for (const TcpSocket& s : n.tcp) {
       if (!tcp_listed(s, which)) continue;
       const SocketQueues q = tcp_queues(s, false);
-      out.push_back(fmt("%-5s %6llu %6llu %-23s %-23s %-11s", "tcp", q.recv, q.send,
-                        endpoint_text(s.local_addr, s.local_port).c_str(), tcp_peer(s).c_str(),
-                        netstat_name(s.state)));
+      rows.push_back({"tcp", q.recv, q.send, endpoint_text(s.local_addr, s.local_port), tcp_peer(s),
+                      netstat_name(s.state)});
     }
   }
   // An unconnected UDP socket counts as a server: shown by -a and -l, hidden otherwise.
   if (which.udp && !which.connected_only) {
     for (const UdpSocket& s : n.udp) {
       if (!s.open) continue;
-      const std::string local = to_string(s.local_addr) + ":" + std::to_string(s.port);
-      out.push_back(fmt("%-5s %6llu %6d %-23s %-23s %-11s", "udp", (unsigned long long)s.rx_queue_bytes,
-                        0, local.c_str(), "0.0.0.0:*", ""));
+      rows.push_back({"udp", (unsigned long long)s.rx_queue_bytes, 0,
+                      to_string(s.local_addr) + ":" + std::to_string(s.port), "0.0.0.0:*", ""});
     }
   }
-  return out;
+  return format_netstat_rows(rows, which);
 }
 
 std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const TcpConfig& cfg) {

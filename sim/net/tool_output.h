@@ -31,6 +31,14 @@ struct SsRow {
 };
 // The header, then each row (and its info line); `netid`: the Netid column (-t and -u).
 std::vector<std::string> format_ss_rows(const std::vector<SsRow>& rows, bool netid);
+// The same for `netstat -an`: its header for `which`, then one line per row (TCP state
+// in netstat's spelling, "" for UDP).
+struct NetstatRow {
+  std::string proto;  // "tcp" / "udp"
+  unsigned long long recv = 0, send = 0;
+  std::string local, peer, state;
+};
+std::vector<std::string> format_netstat_rows(const std::vector<NetstatRow>& rows, const CmdSockets& which);
 // Routes in the order Linux lists them (the kernel's trie walk: by destination, then
 // prefix length) — which is not the order a lookup tries them in.
 std::vector<size_t> routes_in_display_order(const Node& n);

@@ -35,4 +35,27 @@ uint32_t pseudo_header_sum(Ipv4 src, Ipv4 dst, uint8_t protocol, uint16_t length
   return sum;
 }
 
+bool fill_transport_checksum(std::span<uint8_t> f) {
+  constexpr size_t eth = 14;
+  if (f.size() < eth + 20 || f[12] != 0x08 || f[13] != 0x00 || (f[eth] >> 4) != 4) return false;
+  const size_t ihl = size_t(f[eth] & 0x0f) * 4;
+  const size_t total = size_t(f[eth + 2]) << 8 | f[eth + 3];
+  const uint8_t proto = f[eth + 9];
+  if (ihl < 20 || total < ihl || eth + total > f.size()) return false;
+  // Fragments other than the first carry no transport header.
+  if ((size_t(f[eth + 6] & 0x1f) << 8 | f[eth + 7]) != 0) return false;
+  const size_t l4 = eth + ihl, len = total - ihl;
+  size_t at;
+  if (proto == 6 && len >= 20) at = l4 + 16;
+  else if (proto == 17 && len >= 8) at = l4 + 6;
+  else return false;
+  auto ip = [&](size_t o) { return Ipv4(uint32_t(f[o]) << 24 | uint32_t(f[o + 1]) << 16 | uint32_t(f[o + 2]) << 8 | f[o + 3]); };
+  f[at] = f[at + 1] = 0;
+  uint16_t c = checksum_finish(checksum_add(f.subspan(l4, len), pseudo_header_sum(ip(eth + 12), ip(eth + 16), proto, uint16_t(len))));
+  if (proto == 17 && c == 0) c = 0xffff;  // RFC 768: a computed zero is sent as all ones
+  f[at] = uint8_t(c >> 8);
+  f[at + 1] = uint8_t(c);
+  return true;
+}
+
 }  // namespace tcplab::wire
