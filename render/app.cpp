@@ -930,6 +930,8 @@ void App::pump_live() {
     live_at_frame_ = 0;
   }
   if (live_->running()) ui_.playing = k.live_following();
+  else if (std::exchange(live_was_running_, false)) ui_.playing = false;  // the run just ended
+  if (live_->running()) live_was_running_ = true;
   live_->sync_simulation();
 }
 

@@ -92,7 +92,8 @@ class App {
   bool live_signals_ = false;    // SIGINT/SIGTERM handlers installed (the first live run)
   bool saved_ladder_ = true;     // the Ladder window's switch before live mode hid it
   bool live_at_done_ = false;    // --live --at: the cursor was put at --at
-  int live_at_frame_ = 0;        // … in this frame
+  int live_at_frame_ = 0;        // frames drawn since
+  bool live_was_running_ = false;  // the last frame saw the run going (its end stops playing)
 };
 
 // `tcplab SCENARIO --bench-step-back N` (tests/bench, no window): runs the scenario to its

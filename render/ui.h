@@ -172,7 +172,7 @@ struct LadderPaneOptions {
 struct LiveViewState {
   LadderPane sim{"##pane_sim", {}, {}};
   LadderPane kernel{"##pane_kernel", {}, {}};
-  bool compress = false;       // side by side, equal times line up unless asked otherwise
+  bool compress = true;        // idle stretches as breaks, as in the Ladder window; off: equal times line up
 };
 
 struct Windows {  // which panels are open

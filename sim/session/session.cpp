@@ -404,16 +404,21 @@ std::vector<InFlightFrame> Session::in_flight() const {
     const Link& l = links[size_t(pe.link)];
     const int side = l.ends[0].node == e.node ? 0 : l.ends[1].node == e.node ? 1 : -1;
     if (side < 0) continue;
-    // Its end on this link: the first rx or drop of the same frame id there after it.
+    // Its end on this link: the first rx or drop of the same frame id there after it; else
+    // its rx anywhere else (levels 1 and 2: a frame on `lo` leaves one host and reaches the
+    // other at once, each seen on its own node's link).
     const TraceEvent* end = nullptr;
-    for (size_t j = i + 1; j < trace_.size() && trace_[j].t <= e.t + horizon; ++j) {
+    const TraceEvent* elsewhere = nullptr;
+    for (size_t j = i; j < trace_.size() && trace_[j].t <= e.t + horizon; ++j) {
       const TraceEvent& x = trace_[j];
-      if ((x.ev == EvKind::Rx || x.ev == EvKind::Drop) && x.packet().id == pe.id && x.packet().link == pe.link &&
-          x.node != e.node) {
+      if ((x.ev != EvKind::Rx && x.ev != EvKind::Drop) || x.node == e.node || x.packet().id != pe.id) continue;
+      if (x.packet().link == pe.link) {
         end = &x;
         break;
       }
+      if (!elsewhere) elsewhere = &x;
     }
+    if (!end) end = elsewhere;
     if (end && end->t <= now) continue;  // arrived (or lost) already
     if (!end && e.t + l.delay < now && live_->reached > e.t + horizon) continue;
     InFlightFrame f;
