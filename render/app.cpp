@@ -268,6 +268,18 @@ int App::run() {
     if (!opt_.screenshot.empty() && frames >= screenshot_frames && live_screenshot_ready(frames)) {
       const bool ok = save_png(opt_.screenshot);
       if (!opt_.dump_windows.empty()) dump_windows(opt_.dump_windows);
+      if (live_) {
+        // What the picture shows, for scripts and tests that cannot read it.
+        const Session& k = live_->kernel();
+        size_t states = 0, packets = 0;
+        for (size_t i = 0; i < k.visible(); ++i) {
+          states += k.trace()[i].ev == EvKind::State;
+          packets += k.trace()[i].ev == EvKind::Tx;
+        }
+        std::cerr << "tcplab: live " << (live_->status() == LiveStatus::Failed ? "failed: " + live_->error() : live_->info().level_why)
+                  << "\ntcplab: live trace at t = " << format_duration(k.now()) << ": " << k.visible() << " events, " << states
+                  << " state changes, " << packets << " packets sent\n";
+      }
       if (!ok) {
         std::cerr << "tcplab: cannot write " << opt_.screenshot << "\n";
         exit_code_ = 1;

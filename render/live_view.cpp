@@ -43,15 +43,17 @@ ImU32 status_colour(LiveStatus st) {
   return IM_COL32_WHITE;
 }
 
+// The clock first and the reason last: when the menu bar is narrow, the reason is cut.
 std::string badge_line(const LiveSession& live) {
   const std::string level = std::string(tr("level")) + " " + std::to_string(live.info().level);
   switch (live.status()) {
     case LiveStatus::Starting: return std::string("LIVE · ") + tr("starting…");
     case LiveStatus::Running:
-      return "LIVE · " + level + " · " + live.level_reason() + " · " + seconds(live.run_now()) + " / " +
-             seconds(live.run_end());
-    case LiveStatus::Finished: return "LIVE · " + level + " · " + live.level_reason() + " · " + tr("finished");
-    case LiveStatus::Stopped: return "LIVE · " + level + " · " + tr("stopped at") + " " + seconds(live.run_now());
+      return "LIVE · " + level + " · " + seconds(live.run_now()) + " / " + seconds(live.run_end()) + " · " +
+             live.level_reason();
+    case LiveStatus::Finished: return "LIVE · " + level + " · " + tr("finished") + " · " + live.level_reason();
+    case LiveStatus::Stopped:
+      return "LIVE · " + level + " · " + tr("stopped at") + " " + seconds(live.run_now()) + " · " + live.level_reason();
     case LiveStatus::Failed: return std::string("LIVE · ") + tr("could not start") + ": " + live.error();
   }
   return "LIVE";
@@ -88,37 +90,43 @@ void badge_tooltip(const LiveSession& live) {
 }  // namespace
 
 void draw_live_badge(const LiveSession& live, UiState& ui, Intents& out) {
-  (void)ui;
   (void)out;
+  // In the menu bar's right end, beside the scenario's title: always in sight, over no panel.
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const std::string line = badge_line(live);
-  const float dot = ImGui::GetTextLineHeight() * 0.7f;
-  const ImVec2 pad(px(10), px(5));
-  const float w = std::min(vp->WorkSize.x * 0.6f, ImGui::CalcTextSize(line.c_str()).x + dot + px(8) + pad.x * 2);
-  // Top right, over the windows' title bars: always in sight, never in the way of a panel.
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - w - px(8), vp->WorkPos.y + px(3)));
-  ImGui::SetNextWindowSize(ImVec2(w, 0));
-  ImGui::SetNextWindowBgAlpha(0.92f);
+  const Scenario& sc = live.kernel().scenario();
+  const std::string& title = (ui.lang == Lang::Zh && !sc.title_zh.empty()) ? sc.title_zh : sc.title;
+  const float bar_h = ImGui::GetFrameHeight();
+  const float left = vp->Pos.x + vp->Size.x * 0.5f + ImGui::CalcTextSize(title.c_str()).x * 0.5f + px(24);
+  const float right = vp->Pos.x + vp->Size.x - px(4);
+  const float dot = ImGui::GetTextLineHeight() * 0.6f;
+  const ImVec2 pad(px(8), ImGui::GetStyle().FramePadding.y);
+  const float room = right - left - dot - px(6) - pad.x * 2;
+  if (room < px(40)) return;
+  auto width = [](std::string_view t) { return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x; };
+  const std::string line = fit_text(badge_line(live), room, width);
+  const float w = width(line) + dot + px(6) + pad.x * 2;
+  ImGui::SetNextWindowPos(ImVec2(right - w, vp->Pos.y));
+  ImGui::SetNextWindowSize(ImVec2(w, bar_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowMinSize, ImVec2(1, 1));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, px(1.5f));
   ImGui::PushStyleColor(ImGuiCol_Border, status_colour(live.status()));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, px(2));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::GetStyleColorVec4(ImGuiCol_MenuBarBg));
   const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
-                             ImGuiWindowFlags_AlwaysAutoResize;
+                             ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav;
   if (ImGui::Begin("###live_badge", nullptr, f)) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float h = ImGui::GetTextLineHeight();
-    // A steady dot while running (a blinking one would distract a class).
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + dot / 2, p.y + h / 2), dot / 2,
-                                                status_colour(live.status()));
+    // A steady dot (a blinking one would distract a class): red while the run goes on.
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + dot / 2, p.y + h / 2), dot / 2, status_colour(live.status()));
     ImGui::Dummy(ImVec2(dot, h));
-    ImGui::SameLine(0, px(8));
+    ImGui::SameLine(0, px(6));
     ImGui::TextUnformatted(line.c_str());
     if (ImGui::IsWindowHovered()) badge_tooltip(live);
   }
   ImGui::End();
-  ImGui::PopStyleVar(2);
-  ImGui::PopStyleColor();
+  ImGui::PopStyleColor(2);
+  ImGui::PopStyleVar(3);
 }
 
 void draw_live_compare(const LiveSession& live, UiState& ui, Intents& out) {
