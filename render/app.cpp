@@ -94,7 +94,7 @@ bool* window_flag(Windows& w, const std::string& id) {
   const std::pair<const char*, bool*> flags[] = {
       {"topology", &w.topology},   {"ladder", &w.ladder}, {"state", &w.state},     {"lesson", &w.lesson},
       {"timeline", &w.timeline},   {"inspector", &w.inspector}, {"tables", &w.tables}, {"console", &w.console},
-      {"plots", &w.plots},
+      {"plots", &w.plots},         {"live_compare", &w.live_compare},
   };
   for (const auto& [name, flag] : flags)
     if (id == name) return flag;
@@ -895,7 +895,6 @@ void App::start_live(int level) {
   }
   ui_.live_mode = true;
   ui_.live = LiveViewState{};
-  ui_.win.live_compare = true;
   ui_.sel.packet = 0;
   ui_.sel.packet_link = -1;
   ui_.state_diagram = StateDiagramState{};

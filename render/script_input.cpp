@@ -196,6 +196,9 @@ bool ScriptPlayer::to_intent(const ScriptIntent& si, int line, const Session& s,
     case V::Save: out = Intent(K::SaveAs).with_text(si.text); return true;
     case V::ExportPcap: out = Intent(K::ExportPcap).with_text(si.text); return true;
     case V::ExportSvg: out = Intent(K::ExportLadderSvg).with_text(si.text); return true;
+    case V::LiveStart: out = Intent(K::LiveStart).with_level(int(si.number)); return true;
+    case V::LiveStop: out = Intent(K::LiveStop); return true;
+    case V::LiveLeave: out = Intent(K::LiveLeave); return true;
   }
   return false;
 }

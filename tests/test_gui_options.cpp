@@ -101,7 +101,8 @@ TEST_SUITE("gui options") {
     CHECK(contains(e, "--hide: unknown window 'ladr'"));
     CHECK(contains(e, "topology, ladder, state, lesson, timeline, inspector, tables, console, plots"));
     CHECK(contains(refuse({"--hide", ""}), "unknown window ''"));
-    CHECK(gui_window_ids().size() == 9);
+    CHECK(gui_window_ids().size() == 10);
+    CHECK(accept({"--live", "--hide", "live_compare"}).hide == std::vector<std::string>{"live_compare"});
   }
 
   TEST_CASE("an unknown option is named, with the nearest one") {
@@ -197,6 +198,11 @@ intent drop first-tcp
 intent delay 17 20ms
 intent lang zh
 intent save /tmp/x.toml
+intent live-start 3
+intent live-start
+intent live-stop
+intent live-leave
+expect window live_compare
 expect interventions 2
 expect time 1s
 expect window ladder
@@ -204,7 +210,7 @@ expect status Saved /tmp/x.toml
 expect present off
 quit
 )");
-    REQUIRE(s.size() == 27);
+    REQUIRE(s.size() == 32);
     using Op = ScriptCommand::Op;
     CHECK(s[0].op == Op::Wait);
     CHECK(s[0].frames == 3);
@@ -248,21 +254,29 @@ quit
     CHECK(s[18].intent.t == 20 * kMs);
     CHECK(s[19].intent.text == "zh");
     CHECK(s[20].intent.text == "/tmp/x.toml");
+    CHECK(s[21].intent.verb == V::LiveStart);
+    CHECK(s[21].intent.number == 3);
+    CHECK(s[22].intent.verb == V::LiveStart);
+    CHECK(s[22].intent.number == 0);
+    CHECK(s[23].intent.verb == V::LiveStop);
+    CHECK(s[24].intent.verb == V::LiveLeave);
+    CHECK(s[25].expect.text == "live_compare");
     using W = ScriptExpect::What;
-    CHECK(s[21].expect.what == W::Interventions);
-    CHECK(s[21].expect.number == 2);
-    CHECK(s[22].expect.number == kSec);
-    CHECK(s[23].expect.text == "ladder");
-    CHECK(s[24].expect.text == "Saved /tmp/x.toml");
-    CHECK_FALSE(s[25].expect.flag);
-    CHECK(s[26].op == Op::Quit);
+    CHECK(s[26].expect.what == W::Interventions);
+    CHECK(s[26].expect.number == 2);
+    CHECK(s[27].expect.number == kSec);
+    CHECK(s[28].expect.text == "ladder");
+    CHECK(s[29].expect.text == "Saved /tmp/x.toml");
+    CHECK_FALSE(s[30].expect.flag);
+    CHECK(s[31].op == Op::Quit);
   }
 
   TEST_CASE("each bad line is reported with its line number and what was wrong") {
     const auto e = script_errors("wait\nclik 1 2\nkey ctrl+Spcae\nintent seek 10\nintent dorp first\n"
                                  "click @ladr 0.5 0.5\nclick @ladder 2 0.5\ndrag 1 2 3\nexpect windw ladder\n"
-                                 "intent select-conn client\nclick 1 2 sideways\nintent drop the-syn\n");
-    REQUIRE(e.size() == 12);
+                                 "intent select-conn client\nclick 1 2 sideways\nintent drop the-syn\n"
+                                 "intent live-start 4\n");
+    REQUIRE(e.size() == 13);
     CHECK(e[0] == "t.script:1: expected `wait FRAMES`");
     CHECK(contains(e[1], "t.script:2: unknown command 'clik' (did you mean 'click'?)"));
     CHECK(contains(e[2], "t.script:3: unknown key 'Spcae' (did you mean 'Space'?)"));
@@ -275,6 +289,7 @@ quit
     CHECK(contains(e[9], "expected NODE/SOCK"));
     CHECK(contains(e[10], "expected left, right or middle, got 'sideways'"));
     CHECK(contains(e[11], "expected a packet id, first or first-tcp, got 'the-syn'"));
+    CHECK(contains(e[12], "expected `intent live-start [1|2|3]`"));
   }
 
   TEST_CASE("an empty script is valid and does nothing") {

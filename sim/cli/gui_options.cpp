@@ -32,7 +32,8 @@ bool parse_number(const std::string& s, T& out) {
 
 const std::vector<std::string>& gui_window_ids() {
   static const std::vector<std::string> ids = {"topology",  "ladder", "state",   "lesson", "timeline",
-                                               "inspector", "tables", "console", "plots"};
+                                               "inspector", "tables", "console", "plots",
+                                               "live_compare"};  // live mode only
   return ids;
 }
 
@@ -176,7 +177,7 @@ std::string gui_usage_text() {
                             `expect` line fails, 2 when the script has errors
       --dump-windows FILE   write the names of the windows shown, one per line
       --hide ID[,ID...]     hide windows (topology, ladder, state, lesson, timeline,
-                            inspector, tables, console, plots), e.g. for slides
+                            inspector, tables, console, plots, live_compare), e.g. for slides
       --live                run the scenario on the real Linux kernel (Live mode; the
                             Live menu does the same): the panels show the kernel's trace,
                             a second ladder shows the simulation beside it; --at waits

@@ -42,7 +42,8 @@ bool is_gui_option(const std::string& arg);
 
 std::string gui_usage_text();
 
-// The ImGui ids of the GUI's windows ("topology", "ladder", …), for --hide and scripts.
+// The ImGui ids of the GUI's windows ("topology", "ladder", …, "live_compare" of live
+// mode), for --hide and scripts.
 const std::vector<std::string>& gui_window_ids();
 
 }  // namespace tcplab

@@ -69,7 +69,7 @@ const std::vector<std::string> kVerbs = {
     "seek", "step",   "back",          "play",          "pause",        "toggle-play", "restart",
     "speed", "scale", "lang",          "present",       "clear",        "run",         "select-node",
     "select-conn", "select-packet", "drop", "delay",   "duplicate",    "corrupt",     "open",
-    "save", "export-pcap", "export-svg", "quit"};
+    "save", "export-pcap", "export-svg", "quit", "live-start", "live-stop", "live-leave"};
 const std::vector<std::string> kExpects = {"interventions", "time", "window", "no-window",
                                            "status",        "present", "lang", "playing"};
 
@@ -204,6 +204,15 @@ std::optional<std::string> LineParser::intent() {
   if (verb == "present") return plain(V::Present);
   if (verb == "clear") return plain(V::Clear);
   if (verb == "quit") return plain(V::Quit);
+  if (verb == "live-stop") return plain(V::LiveStop);
+  if (verb == "live-leave") return plain(V::LiveLeave);
+  if (verb == "live-start") {
+    it.verb = V::LiveStart;
+    if (n() == 2) return std::nullopt;
+    if (n() != 3 || (at(2) != "1" && at(2) != "2" && at(2) != "3")) return "expected `intent live-start [1|2|3]`";
+    it.number = at(2)[0] - '0';
+    return std::nullopt;
+  }
   if (verb == "speed" || verb == "scale") {
     it.verb = verb == "speed" ? V::Speed : V::Scale;
     if (auto e = exactly(3, verb == "speed" ? "intent speed X" : "intent scale X")) return e;

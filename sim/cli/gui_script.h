@@ -25,6 +25,8 @@
 //       drop|delay|duplicate|corrupt PACKET [DUR]   PACKET: an id in flight, `first` (the
 //                              first packet in flight) or `first-tcp`; DUR for delay
 //       open SCENARIO | save PATH | export-pcap PATH | export-svg PATH | quit
+//       live-start [1|2|3] | live-stop | live-leave   (the Live menu: run on the real
+//                              kernel at that level or the highest, stop, back to the simulation)
 //   expect WHAT …              stop with exit 1 unless it holds:
 //       interventions N | time DUR | window ID | no-window ID | status TEXT
 //       present on|off | lang en|zh | playing on|off
@@ -57,12 +59,12 @@ struct ScriptIntent {
   enum class Verb : uint8_t {
     Seek, Step, Back, Play, Pause, TogglePlay, Restart, Speed, Scale, Lang, Present, Clear,
     Run, SelectNode, SelectConn, SelectPacket, Drop, Delay, Duplicate, Corrupt,
-    Open, Save, ExportPcap, ExportSvg, Quit,
+    Open, Save, ExportPcap, ExportSvg, Quit, LiveStart, LiveStop, LiveLeave,
   };
   Verb verb = Verb::Pause;
   Time t = 0;             // Seek; Delay's extra delay
   std::string unit;       // Step/Back: "event", "packet" or "state"
-  double number = 0;      // Speed, Scale
+  double number = 0;      // Speed, Scale; LiveStart: the level (0: the highest available)
   std::string node;       // Run, SelectNode, SelectConn (NODE of NODE/SOCK)
   std::string text;       // Run: the command; SelectConn: SOCK; Lang; Open/Save/Export paths
   std::string packet;     // Drop…Corrupt and SelectPacket: a decimal id, "first" or "first-tcp"

@@ -42,6 +42,29 @@ states_at_least level1.err 4   # LISTEN, SYN_SENT, ESTABLISHED on both sides
 png zh.png 1280x720
 has zh.txt topology state lesson timeline live_compare live_badge
 
+# The Live menu's path from a simulation: start (level 1), the run ends by itself, back to
+# the simulation as it was (the cursor where the student left it, the ladder back).
+cat > menu.script <<'SCRIPT'
+intent seek 60ms
+wait 2
+intent live-start 1
+wait 3
+expect window live_compare
+expect no-window ladder
+dump-windows menu-live.txt
+wait 300
+expect playing off
+screenshot menu-live.png
+intent live-leave
+wait 3
+expect no-window live_compare
+expect window ladder
+expect time 60ms
+SCRIPT
+"$bin" handshake --script menu.script --size 1600x900 2> menu.err || { echo "FAIL: menu script"; cat menu.err; exit 1; }
+png menu-live.png 1600x900
+has menu-live.txt live_compare live_badge
+
 if [ "$(id -u)" = 0 ]; then
   # Level 3: the simulator is the wire; the real SYN is on the topology's wire at 35 ms.
   "$bin" --live handshake --level 3 --screenshot level3.png --at 40ms --size 1920x1080 --dump-windows level3.txt \
