@@ -271,3 +271,4 @@ TEST_CASE("bad input to tcplab live gets a clear error and exit 2") {
 }
 
 }  // TEST_SUITE
+}  // namespace tcplab

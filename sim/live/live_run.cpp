@@ -321,7 +321,8 @@ void LiveRunImpl::read_taps(Time now) {
       wire::fill_transport_checksum(std::span<uint8_t>(buf, size_t(n)));
       const uint16_t ethertype = uint16_t(buf[12] << 8 | buf[13]);
       if (ethertype != 0x0800 && ethertype != 0x0806) continue;  // IPv4 and ARP only
-      world_.run_until(now);
+      // The world's clock follows the wall clock up to the moment the frame was read.
+      world_.run_until(std::max(now, elapsed()));
       world_.send_from_kernel(hosts_[h].node(), tap_iface_[h], wire::Bytes(buf, buf + n));
     }
   }
