@@ -221,6 +221,11 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or 
   std::string netns;
   shell("ip netns list", &netns);
   CHECK(netns.find("tcplab-" + std::to_string(child) + "-") != std::string::npos);
+  // Its sockets, inside the server's namespace: the listener on port 80 (and c1's
+  // connection), owned by the child.
+  std::string socks;
+  shell("ip netns exec tcplab-" + std::to_string(child) + "-server ss -tanp", &socks);
+  CHECK(socks.find("pid=" + std::to_string(child) + ",") != std::string::npos);
   kill(child, SIGINT);
   int status = 0;
   waitpid(child, &status, 0);
@@ -231,6 +236,8 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or 
   std::string links;
   shell("ip -o link show", &links);
   CHECK(links.find("tl" + std::to_string(child) + "-") == std::string::npos);
+  shell("ss -tanp", &socks);
+  CHECK(socks.find("pid=" + std::to_string(child) + ",") == std::string::npos);
   std::filesystem::remove(out_file);
 }
 
