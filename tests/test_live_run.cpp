@@ -262,6 +262,26 @@ TEST_CASE("without the capabilities, live mode says which one is missing and run
   CHECK(out.find("CAP_NET_RAW") != std::string::npos);
 }
 
+TEST_CASE("kernel = true marks a host for live level 3, and only a host") {
+  const std::string base = "title = \"t\"\n[[node]]\nname = \"a\"\ntype = \"host\"\nifaces = { eth0 = \"10.0.0.1/24\" }\n";
+  LoadResult ok = load_scenario_text(base + "kernel = true\n", "k.toml");
+  REQUIRE(ok.scenario);
+  CHECK(ok.scenario->nodes[0].kernel);
+  LoadResult router = load_scenario_text(
+      "title = \"t\"\n[[node]]\nname = \"r\"\ntype = \"router\"\nifaces = { eth0 = \"10.0.0.1/24\" }\nkernel = true\n", "r.toml");
+  REQUIRE_FALSE(router.scenario);
+  CHECK(router.errors[0].format() == "r.toml:6:10: only a host can be a real kernel (kernel = true), not a router");
+  LoadResult sw = load_scenario_text("title = \"t\"\n[[node]]\nname = \"s\"\ntype = \"switch\"\nkernel = true\n", "s.toml");
+  REQUIRE_FALSE(sw.scenario);
+  CHECK(sw.errors[0].format().find("only a host can be a real kernel") != std::string::npos);
+  LoadResult typo = load_scenario_text(base + "kernle = true\n", "t.toml");
+  REQUIRE_FALSE(typo.scenario);
+  CHECK(typo.errors[0].format().find("did you mean 'kernel'") != std::string::npos);
+  // The simulator ignores the mark: the host is simulated like any other.
+  World w = World::from_scenario(*ok.scenario);
+  CHECK_FALSE(w.nodes()[0].kernel);
+}
+
 TEST_CASE("bad input to tcplab live gets a clear error and exit 2") {
   std::string out;
   CHECK(shell(tcplab_binary() + " live run handshake --levle 2", &out) == 2);
