@@ -339,6 +339,26 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   shared_->events.push_back(std::move(e));
 }
 
+// Registers a socket this host opened (its id is the next on the node, as the simulator
+// counts) and keeps its fd; returns its index in socks_.
+size_t KernelHost::add_sock(int fd, int kind, const std::optional<std::string>& name, Endpoint remote, int program) {
+  KernelSockEntry e;
+  e.node = node_;
+  e.id = shared_->reg.next_id(node_);
+  e.name = name.value_or("");
+  e.local = local_of(fd);
+  e.remote = remote;
+  e.listener = kind == Sock::Listener;
+  e.tcp = kind != Sock::Udp;
+  Sock s;
+  s.reg = shared_->reg.add(std::move(e));
+  s.fd = fd;
+  s.kind = static_cast<Sock::Kind>(kind);
+  s.program = program;
+  socks_.push_back(std::move(s));
+  return socks_.size() - 1;
+}
+
 // ---- commands ------------------------------------------------------------------------------
 
 void KernelHost::tcp_listen(const CmdTcpListen& c, Time now, int program) {
@@ -355,22 +375,10 @@ void KernelHost::tcp_listen(const CmdTcpListen& c, Time now, int program) {
     ::close(*fd);
     return print(now, program >= 0 ? program_name(program) + ": " + error : error);
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = c.name.value_or("");
-  e.local = local_of(*fd);
-  e.listener = true;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = *fd;
-  s.kind = Sock::Listener;
-  s.auto_read = c.read == ReadMode::Auto;
-  s.manual_accept = c.manual_accept;
-  s.backlog = c.backlog;
-  s.program = program;
-  socks_.push_back(std::move(s));
-  Sock& t = socks_.back();
+  Sock& t = socks_[add_sock(*fd, Sock::Listener, c.name, Endpoint{}, program)];
+  t.auto_read = c.read == ReadMode::Auto;
+  t.manual_accept = c.manual_accept;
+  t.backlog = c.backlog;
   observe_info(t, now, "listen()");
   const std::string where = to_string(shared_->reg.at(t.reg).local);
   if (program >= 0)
@@ -400,21 +408,9 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
     ::close(*fd);
     return print(now, "connect: " + errno_text(err));
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = c.name.value_or("");
-  e.local = local_of(*fd);
-  e.remote = to;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = *fd;
-  s.kind = Sock::Conn;
-  s.auto_read = c.read == ReadMode::Auto;
-  s.connecting = true;
-  s.program = program;
-  socks_.push_back(std::move(s));
-  Sock& t = socks_.back();
+  Sock& t = socks_[add_sock(*fd, Sock::Conn, c.name, to, program)];
+  t.auto_read = c.read == ReadMode::Auto;
+  t.connecting = true;
   // connect() returning EINPROGRESS has sent the SYN (tcp_v4_connect -> tcp_connect):
   // the socket was SYN_SENT, even if on loopback the handshake is over before we look.
   shared_->states.observe(t.reg, clock(now), "SYN_SENT", "connect() sent a SYN (EINPROGRESS)");
@@ -485,18 +481,8 @@ void KernelHost::udp_bind(std::optional<std::string> name, uint16_t port, Time n
     ::close(fd);
     return print(now, error);
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = name.value_or("");
-  e.local = local_of(fd);
-  e.tcp = false;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = fd;
-  s.kind = Sock::Udp;
-  socks_.push_back(std::move(s));
-  if (out) *out = socks_.size() - 1;
+  const size_t i = add_sock(fd, Sock::Udp, name, Endpoint{}, -1);
+  if (out) *out = i;
   if (!quiet) {
     const Sock& t = socks_.back();
     print(now, label(t) + ": UDP socket bound to " + to_string(shared_->reg.at(t.reg).local) +
