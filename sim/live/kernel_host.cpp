@@ -322,7 +322,7 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   const auto ti = read_tcp_info(s.fd);
   if (!ti) return;
   shared_->states.observe(s.reg, clock(now), kernel_state_name(ti->tcpi_state), why);
-  if (s.kind != Sock::Conn || ti->tcpi_state == 10 /* LISTEN */) return;
+  if (s.kind != Sock::Conn || ti->tcpi_state == kernel_tcp::listen) return;
   const uint32_t mss = ti->tcpi_snd_mss ? ti->tcpi_snd_mss : 1;
   const uint32_t cwnd = ti->tcpi_snd_cwnd * mss;
   const uint32_t ssthresh =
@@ -512,7 +512,7 @@ void KernelHost::print_sockets(const CmdSockets& c, Time now) {
       keep = owner == node_;
     }
     if (!keep) continue;
-    const bool listening = k.tcp ? k.state == 10 : k.remote.port == 0;
+    const bool listening = k.tcp ? k.state == kernel_tcp::listen : k.remote.port == 0;
     if (c.listening_only && !listening) continue;
     if (c.connected_only && listening) continue;
     mine.push_back(k);
@@ -633,7 +633,7 @@ void KernelHost::service_sock(size_t i, Time now) {
     getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) return report_error(i, err, now);
     const auto ti = read_tcp_info(s.fd);
-    if (!ti || ti->tcpi_state == 2 /* SYN_SENT */) return;
+    if (!ti || ti->tcpi_state == kernel_tcp::syn_sent) return;
     s.connecting = false;
     KernelSockEntry& e = shared_->reg.at(s.reg);
     e.remote = peer_of(s.fd);
