@@ -20,7 +20,7 @@ PACKAGES=(
   libpcap-dev
   tshark xvfb xauth
   libbenchmark-dev
-  iproute2 libcap2-bin util-linux procps python3
+  iproute2 libcap2-bin util-linux procps python3 iputils-ping net-tools traceroute
 )
 
 missing_packages() {

@@ -221,6 +221,11 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or 
   std::string netns;
   shell("ip netns list", &netns);
   CHECK(netns.find("tcplab-" + std::to_string(child) + "-") != std::string::npos);
+  // Its sockets, inside the server's namespace: the listener on port 80 (and c1's
+  // connection), owned by the child.
+  std::string socks;
+  shell("ip netns exec tcplab-" + std::to_string(child) + "-server ss -tanp", &socks);
+  CHECK(socks.find("pid=" + std::to_string(child) + ",") != std::string::npos);
   kill(child, SIGINT);
   int status = 0;
   waitpid(child, &status, 0);
@@ -231,6 +236,8 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or 
   std::string links;
   shell("ip -o link show", &links);
   CHECK(links.find("tl" + std::to_string(child) + "-") == std::string::npos);
+  shell("ss -tanp", &socks);
+  CHECK(socks.find("pid=" + std::to_string(child) + ",") == std::string::npos);
   std::filesystem::remove(out_file);
 }
 
@@ -255,6 +262,26 @@ TEST_CASE("without the capabilities, live mode says which one is missing and run
   CHECK(out.find("CAP_NET_RAW") != std::string::npos);
 }
 
+TEST_CASE("kernel = true marks a host for live level 3, and only a host") {
+  const std::string base = "title = \"t\"\n[[node]]\nname = \"a\"\ntype = \"host\"\nifaces = { eth0 = \"10.0.0.1/24\" }\n";
+  LoadResult ok = load_scenario_text(base + "kernel = true\n", "k.toml");
+  REQUIRE(ok.scenario);
+  CHECK(ok.scenario->nodes[0].kernel);
+  LoadResult router = load_scenario_text(
+      "title = \"t\"\n[[node]]\nname = \"r\"\ntype = \"router\"\nifaces = { eth0 = \"10.0.0.1/24\" }\nkernel = true\n", "r.toml");
+  REQUIRE_FALSE(router.scenario);
+  CHECK(router.errors[0].format() == "r.toml:6:10: only a host can be a real kernel (kernel = true), not a router");
+  LoadResult sw = load_scenario_text("title = \"t\"\n[[node]]\nname = \"s\"\ntype = \"switch\"\nkernel = true\n", "s.toml");
+  REQUIRE_FALSE(sw.scenario);
+  CHECK(sw.errors[0].format().find("only a host can be a real kernel") != std::string::npos);
+  LoadResult typo = load_scenario_text(base + "kernle = true\n", "t.toml");
+  REQUIRE_FALSE(typo.scenario);
+  CHECK(typo.errors[0].format().find("did you mean 'kernel'") != std::string::npos);
+  // The simulator ignores the mark: the host is simulated like any other.
+  World w = World::from_scenario(*ok.scenario);
+  CHECK_FALSE(w.nodes()[0].kernel);
+}
+
 TEST_CASE("bad input to tcplab live gets a clear error and exit 2") {
   std::string out;
   CHECK(shell(tcplab_binary() + " live run handshake --levle 2", &out) == 2);
@@ -271,3 +298,4 @@ TEST_CASE("bad input to tcplab live gets a clear error and exit 2") {
 }
 
 }  // TEST_SUITE
+}  // namespace tcplab

@@ -322,7 +322,7 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   const auto ti = read_tcp_info(s.fd);
   if (!ti) return;
   shared_->states.observe(s.reg, clock(now), kernel_state_name(ti->tcpi_state), why);
-  if (s.kind != Sock::Conn || ti->tcpi_state == 10 /* LISTEN */) return;
+  if (s.kind != Sock::Conn || ti->tcpi_state == kernel_tcp::listen) return;
   const uint32_t mss = ti->tcpi_snd_mss ? ti->tcpi_snd_mss : 1;
   const uint32_t cwnd = ti->tcpi_snd_cwnd * mss;
   const uint32_t ssthresh =
@@ -337,6 +337,26 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   e.node = node_;
   e.data = CcEvent{shared_->reg.at(s.reg).id, cwnd, ssthresh, srtt, rto};
   shared_->events.push_back(std::move(e));
+}
+
+// Registers a socket this host opened (its id is the next on the node, as the simulator
+// counts) and keeps its fd; returns its index in socks_.
+size_t KernelHost::add_sock(int fd, int kind, const std::optional<std::string>& name, Endpoint remote, int program) {
+  KernelSockEntry e;
+  e.node = node_;
+  e.id = shared_->reg.next_id(node_);
+  e.name = name.value_or("");
+  e.local = local_of(fd);
+  e.remote = remote;
+  e.listener = kind == Sock::Listener;
+  e.tcp = kind != Sock::Udp;
+  Sock s;
+  s.reg = shared_->reg.add(std::move(e));
+  s.fd = fd;
+  s.kind = static_cast<Sock::Kind>(kind);
+  s.program = program;
+  socks_.push_back(std::move(s));
+  return socks_.size() - 1;
 }
 
 // ---- commands ------------------------------------------------------------------------------
@@ -355,22 +375,10 @@ void KernelHost::tcp_listen(const CmdTcpListen& c, Time now, int program) {
     ::close(*fd);
     return print(now, program >= 0 ? program_name(program) + ": " + error : error);
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = c.name.value_or("");
-  e.local = local_of(*fd);
-  e.listener = true;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = *fd;
-  s.kind = Sock::Listener;
-  s.auto_read = c.read == ReadMode::Auto;
-  s.manual_accept = c.manual_accept;
-  s.backlog = c.backlog;
-  s.program = program;
-  socks_.push_back(std::move(s));
-  Sock& t = socks_.back();
+  Sock& t = socks_[add_sock(*fd, Sock::Listener, c.name, Endpoint{}, program)];
+  t.auto_read = c.read == ReadMode::Auto;
+  t.manual_accept = c.manual_accept;
+  t.backlog = c.backlog;
   observe_info(t, now, "listen()");
   const std::string where = to_string(shared_->reg.at(t.reg).local);
   if (program >= 0)
@@ -400,21 +408,9 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
     ::close(*fd);
     return print(now, "connect: " + errno_text(err));
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = c.name.value_or("");
-  e.local = local_of(*fd);
-  e.remote = to;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = *fd;
-  s.kind = Sock::Conn;
-  s.auto_read = c.read == ReadMode::Auto;
-  s.connecting = true;
-  s.program = program;
-  socks_.push_back(std::move(s));
-  Sock& t = socks_.back();
+  Sock& t = socks_[add_sock(*fd, Sock::Conn, c.name, to, program)];
+  t.auto_read = c.read == ReadMode::Auto;
+  t.connecting = true;
   // connect() returning EINPROGRESS has sent the SYN (tcp_v4_connect -> tcp_connect):
   // the socket was SYN_SENT, even if on loopback the handshake is over before we look.
   shared_->states.observe(t.reg, clock(now), "SYN_SENT", "connect() sent a SYN (EINPROGRESS)");
@@ -485,18 +481,8 @@ void KernelHost::udp_bind(std::optional<std::string> name, uint16_t port, Time n
     ::close(fd);
     return print(now, error);
   }
-  KernelSockEntry e;
-  e.node = node_;
-  e.id = shared_->reg.next_id(node_);
-  e.name = name.value_or("");
-  e.local = local_of(fd);
-  e.tcp = false;
-  Sock s;
-  s.reg = shared_->reg.add(std::move(e));
-  s.fd = fd;
-  s.kind = Sock::Udp;
-  socks_.push_back(std::move(s));
-  if (out) *out = socks_.size() - 1;
+  const size_t i = add_sock(fd, Sock::Udp, name, Endpoint{}, -1);
+  if (out) *out = i;
   if (!quiet) {
     const Sock& t = socks_.back();
     print(now, label(t) + ": UDP socket bound to " + to_string(shared_->reg.at(t.reg).local) +
@@ -526,7 +512,7 @@ void KernelHost::print_sockets(const CmdSockets& c, Time now) {
       keep = owner == node_;
     }
     if (!keep) continue;
-    const bool listening = k.tcp ? k.state == 10 : k.remote.port == 0;
+    const bool listening = k.tcp ? k.state == kernel_tcp::listen : k.remote.port == 0;
     if (c.listening_only && !listening) continue;
     if (c.connected_only && listening) continue;
     mine.push_back(k);
@@ -647,7 +633,7 @@ void KernelHost::service_sock(size_t i, Time now) {
     getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) return report_error(i, err, now);
     const auto ti = read_tcp_info(s.fd);
-    if (!ti || ti->tcpi_state == 2 /* SYN_SENT */) return;
+    if (!ti || ti->tcpi_state == kernel_tcp::syn_sent) return;
     s.connecting = false;
     KernelSockEntry& e = shared_->reg.at(s.reg);
     e.remote = peer_of(s.fd);

@@ -83,6 +83,7 @@ class KernelHost {
   void print_sockets(const CmdSockets& c, Time now);
   void start_program(const Command& c, Time now);
   std::string program_name(int program) const;
+  size_t add_sock(int fd, int kind, const std::optional<std::string>& name, Endpoint remote, int program);
   // Level 3: a real tool (ping, ss, ip, route, …) run in the host's namespace; its output
   // lines become app events as they come.
   void start_tool(const std::string& text, Time now);

@@ -321,7 +321,8 @@ void LiveRunImpl::read_taps(Time now) {
       wire::fill_transport_checksum(std::span<uint8_t>(buf, size_t(n)));
       const uint16_t ethertype = uint16_t(buf[12] << 8 | buf[13]);
       if (ethertype != 0x0800 && ethertype != 0x0806) continue;  // IPv4 and ARP only
-      world_.run_until(now);
+      // The world's clock follows the wall clock up to the moment the frame was read.
+      world_.run_until(std::max(now, elapsed()));
       world_.send_from_kernel(hosts_[h].node(), tap_iface_[h], wire::Bytes(buf, buf + n));
     }
   }
@@ -378,7 +379,7 @@ void LiveRunImpl::sample(Time now) {
     const int32_t ns_node = info_.level == 3 ? hosts_[d].node() : -1;
     for (const KernelSocket& k : socks) {
       std::optional<size_t> r;
-      const bool listening = k.state == 10;
+      const bool listening = k.state == kernel_tcp::listen;
       if (listening) {
         r = shared_.reg.find_listener(k.local);
         if (r && shared_.reg.at(*r).local.port != k.local.port) r.reset();
@@ -388,8 +389,13 @@ void LiveRunImpl::sample(Time now) {
         if (!r) {
           // A listener's new connection (a request socket in SYN_RECV, or one the
           // program has not accepted yet): ids are given as the simulator gives them.
+          // Only in the states a new connection starts in: a closing socket on our port
+          // is some other program's, left from before our listener took the port.
           auto l = shared_.reg.find_listener(k.local);
-          if (l && (ns_node < 0 || shared_.reg.at(*l).node == ns_node)) r = shared_.reg.conn_or_request(k.local, k.remote);
+          const bool fresh = k.state == kernel_tcp::syn_recv || k.state == kernel_tcp::new_syn_recv ||
+                             k.state == kernel_tcp::established;
+          if (l && fresh && (ns_node < 0 || shared_.reg.at(*l).node == ns_node))
+            r = shared_.reg.conn_or_request(k.local, k.remote);
         }
       }
       if (!r) continue;
