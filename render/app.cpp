@@ -582,7 +582,9 @@ void App::draw_status_bar() {
     ImGui::Text("t = %s", format_duration(s.now()).c_str());
     ImGui::SameLine();
     if (live_)
-      ImGui::TextDisabled("|  %s", s.live_following() ? tr("following the live run") : tr("live run: the cursor is held (Space follows again)"));
+      ImGui::TextDisabled("|  %s", !live_->running() ? tr("the live run is over: Space replays its recording")
+                                   : s.live_following() ? tr("following the live run")
+                                                        : tr("live run: the cursor is held (Space follows again)"));
     else
       ImGui::TextDisabled("|  %zu %s", s.interventions().size(), tr("interventions so far"));
     if (cjk_missing_ && ui_.lang == Lang::Zh) {

@@ -8,6 +8,7 @@
 // views must show exactly what the simulated ones show. One case runs the real kernel at
 // level 1 (no privilege needed) through the worker thread.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -469,5 +470,54 @@ TEST_SUITE("view live") {
     CHECK(m.has_connection);
     CHECK(m.lifelines[0].node_name == "client");
     CHECK(m.lifelines[1].node_name == "server");
+  }
+
+  TEST_CASE("a drop click at level 3 reaches the running world: the real kernel retransmits") {
+    if (geteuid() != 0) {
+      MESSAGE("skipped: level 3 needs CAP_NET_ADMIN (run as root, as CI does)");
+      return;
+    }
+    Session sim = open("handshake");
+    std::vector<std::string> errors;
+    auto L = LiveSession::open(sim, 3, &errors);
+    REQUIRE(L);
+    live::LiveOptions o;
+    o.level = 3;
+    LiveWorker w(L->kernel().scenario(), o);
+    const int32_t client = sim.world().node_index("client"), server = sim.world().node_index("server");
+    // The handshake's last ACK from the client (what a student right-clicks): the rule
+    // drops the client's next pure ACK, the one for the server's data at 150 ms.
+    bool clicked = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+      const bool done = w.done();
+      L->feed(w.take());
+      if (!clicked) {
+        for (const TraceEvent& e : L->kernel().trace()) {
+          if (e.ev != EvKind::Tx || e.node != client) continue;
+          const auto p = wire::parse_frame(e.packet().frame);
+          if (!p.tcp || p.tcp->flags != wire::tcpflag::ACK || p.payload_len != 0) continue;
+          auto f = live_drop_like(e);
+          REQUIRE(f);
+          w.add_fault(*f);
+          clicked = true;
+          break;
+        }
+      }
+      if (done) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE_MESSAGE(L->status() == LiveStatus::Finished, L->error());
+    REQUIRE(clicked);
+    size_t fault_drops = 0, server_data = 0;
+    for (const TraceEvent& e : L->kernel().trace()) {
+      if (e.ev == EvKind::Drop && e.packet().why == DropWhy::Fault) ++fault_drops;
+      if (e.ev == EvKind::Tx && e.node == server) {
+        const auto p = wire::parse_frame(e.packet().frame);
+        if (p.tcp && p.payload_len > 0) ++server_data;
+      }
+    }
+    CHECK(fault_drops >= 1);
+    CHECK(server_data >= 2);  // the server's data again: its ACK never came
   }
 }
