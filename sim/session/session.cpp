@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/scenario/command.h"
 #include "sim/scenario/filter.h"
@@ -395,6 +396,11 @@ std::vector<InFlightFrame> Session::in_flight() const {
   const size_t n = visible();
   size_t from = n;
   while (from > 0 && trace_[from - 1].t >= now - horizon) --from;
+  // The rx and drop events that may end those frames, by frame id (one pass, so that a
+  // bulk transfer's thousands of frames cost no more than reading them once).
+  std::unordered_map<uint64_t, std::vector<size_t>> ends;
+  for (size_t j = from; j < trace_.size() && trace_[j].t <= now + horizon; ++j)
+    if (trace_[j].ev == EvKind::Rx || trace_[j].ev == EvKind::Drop) ends[trace_[j].packet().id].push_back(j);
   std::vector<InFlightFrame> out;
   for (size_t i = from; i < n; ++i) {
     const TraceEvent& e = trace_[i];
@@ -409,14 +415,16 @@ std::vector<InFlightFrame> Session::in_flight() const {
     // other at once, each seen on its own node's link).
     const TraceEvent* end = nullptr;
     const TraceEvent* elsewhere = nullptr;
-    for (size_t j = i; j < trace_.size() && trace_[j].t <= e.t + horizon; ++j) {
-      const TraceEvent& x = trace_[j];
-      if ((x.ev != EvKind::Rx && x.ev != EvKind::Drop) || x.node == e.node || x.packet().id != pe.id) continue;
-      if (x.packet().link == pe.link) {
-        end = &x;
-        break;
+    if (auto it = ends.find(pe.id); it != ends.end()) {
+      for (size_t j : it->second) {
+        const TraceEvent& x = trace_[j];
+        if (j < i || x.node == e.node || x.t > e.t + horizon) continue;
+        if (x.packet().link == pe.link) {
+          end = &x;
+          break;
+        }
+        if (!elsewhere) elsewhere = &x;
       }
-      if (!elsewhere) elsewhere = &x;
     }
     if (!end) end = elsewhere;
     if (end && end->t <= now) continue;  // arrived (or lost) already
