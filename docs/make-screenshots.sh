@@ -13,3 +13,5 @@ shot() {
 shot handshake.png handshake --at 42ms
 shot lost-data.png lost-data --at 520ms --select packet:9
 shot presentation-zh.png time-wait --at 430ms --present --lang zh
+# Live mode at level 3 (needs root or the capabilities; see README "Live mode").
+shot live-level3.png --live lost-syn --level 3 --at 1200ms
