@@ -578,8 +578,10 @@ std::vector<std::string> explanations(const Findings& f, const LiveTrace& kernel
 std::string header(const TraceContext& sim_ctx, const LiveTrace& kernel, size_t width) {
   std::string out = "Live compare: " + (sim_ctx.title.empty() ? kernel.ctx.title : sim_ctx.title) + "\n";
   const LiveInfo& i = kernel.info;
+  // The badge line already names the level ("level 3: CAP_NET_ADMIN … held").
   std::string level = "level " + std::to_string(i.level);
-  if (!i.level_why.empty()) level += " — " + i.level_why;
+  if (i.level_why.rfind("level ", 0) == 0) level = i.level_why;
+  else if (!i.level_why.empty()) level += " — " + i.level_why;
   out += wrap(level, "  kernel:  ", "           ", width);
   std::string k;
   if (!i.kernel_release.empty()) k = "Linux " + i.kernel_release;
