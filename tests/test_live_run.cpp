@@ -32,7 +32,9 @@ void check_states_agree(const std::string& name, int level, std::optional<Time> 
   INFO(name, " at level ", level, "\nsimulation:\n", sequences_text(want), "kernel:\n", sequences_text(got));
   const live::CompareResult r = live::compare_runs(sim.ctx, sim.events, kernel);
   INFO("report:\n", r.report);
-  CHECK(sequences_text(got) == sequences_text(want));
+  // Level 1 may miss a state shorter than its sampling between two it saw (compare.h
+  // says when that is tolerated); levels 2 and 3 see every segment.
+  if (level > 1) CHECK(sequences_text(got) == sequences_text(want));
   CHECK(r.states_agree);
 }
 
@@ -131,6 +133,42 @@ TEST_CASE("level 3: a lost SYN, and the real kernel retransmits it after its 1 s
   // Linux: TCP_TIMEOUT_INIT = 1 s (TCP-REFERENCE.md §4).
   CHECK(syns[1] - syns[0] >= 950 * kMs);
   CHECK(syns[1] - syns[0] <= 1200 * kMs);
+}
+
+// More lessons, chosen for what the first review of the runner found: TIME_WAIT reached
+// while the program still holds the fd (half-close), SYNs a full backlog drops, RSTs from
+// unread data and from a closed port, crossing SYNs and FINs (level 3 only: on `lo` there is
+// no delay for them to cross), FINs behind lost data, the file server and downloader.
+TEST_CASE("level 3: half-close, backlog, resets and crossing segments agree with the simulation") {
+  if (!have_root()) return;
+  for (const char* name : {"half-close", "backlog", "close-with-unread-data", "connection-refused",
+                           "simultaneous-open", "simultaneous-close"})
+    check_states_agree(name, 3);
+}
+
+TEST_CASE("level 3: lost segments, zero window and the file download agree with the simulation") {
+  if (!have_root()) return;
+  for (const char* name : {"lost-final-ack", "lost-synack", "lost-data", "zero-window", "file-download"})
+    check_states_agree(name, 3);
+}
+
+TEST_CASE("levels 1 and 2: half-close and the file download agree; lo shows ICMP port unreachable") {
+  if (!have_root()) return;
+  for (int level : {1, 2}) {
+    check_states_agree("half-close", level);
+    check_states_agree("file-download", level);
+  }
+  check_states_agree("close-with-unread-data", 2);
+  check_states_agree("connection-refused", 2);
+  const live::LiveTrace k = run_kernel(load_builtin("udp-port-unreachable"), 2);
+  bool unreachable = false;
+  for (const TraceEvent& e : k.events) {
+    if (e.ev != EvKind::Tx) continue;
+    const wire::ParsedFrame p = wire::parse_frame(e.packet().frame);
+    if (p.icmp && p.icmp->type == 3 && p.icmp->code == 3 && k.ctx.node_names[size_t(e.node)] == "server")
+      unreachable = true;
+  }
+  CHECK(unreachable);
 }
 
 namespace {

@@ -93,10 +93,13 @@ struct KernelHost::Sock {
   std::deque<uint32_t> udp_readers;
   uint32_t cwnd = 0, ssthresh = 0;
   Time srtt = 0, rto = 0;
+  uint8_t last_info_state = 0;  // tcpi_state when TCP_INFO was last read
+  bool handed_to_timewait = false;  // the fd's socket reads CLOSE: the kernel's timewait socket goes on
+  bool linger_zero = false;     // SO_LINGER {1, 0}: close() resets
 };
 
 struct KernelHost::Program {
-  enum Kind { Echo, Requests, BulkSend, BulkSink } kind = Echo;
+  enum Kind { Echo, Requests, BulkSend, BulkSink, FileServer, Download } kind = Echo;
   int listener = -1;
   int sock = -1;
   std::map<int, std::vector<uint8_t>> pending;       // echo: bytes read, not yet written back
@@ -110,6 +113,17 @@ struct KernelHost::Program {
   bool connected = false;
   bool limited = false;
   uint64_t total = 0, queued = 0;
+  // file-server: its files, and per connection the request and how much of the file is out
+  std::vector<std::pair<std::string, uint64_t>> files;
+  struct FileConn {
+    std::string request, file;
+    bool answered = false;
+    uint64_t size = 0, queued = 0;
+  };
+  std::map<int, FileConn> file_conns;
+  // download: the file asked for, and what came
+  std::string file;
+  uint64_t received = 0;
   bool finished = false;
 };
 
@@ -287,14 +301,18 @@ uint16_t KernelHost::bind_port(int fd, bool tcp, uint16_t scenario_port, Time no
 // port the scenario's server listens on may have been remapped; a port nobody in the
 // scenario listens on is our bound-but-closed port, so the kernel answers RST as a
 // closed port should, and no real service on this machine is ever reached.
-Endpoint KernelHost::real_destination(Endpoint to, bool tcp) const {
-  if (!shared_->loopback) return to;
+int32_t KernelHost::scenario_owner(Ipv4 addr) const {
+  if (addr.v >> 24 == 127) return node_;
   const Scenario& sc = *shared_->scenario;
-  int32_t owner = -1;
   for (size_t n = 0; n < sc.nodes.size(); ++n)
     for (const IfaceSpec& i : sc.nodes[n].ifaces)
-      if (i.addr.addr == to.addr) owner = static_cast<int32_t>(n);
-  if (to.addr.v >> 24 == 127) owner = node_;
+      if (i.addr.addr == addr) return static_cast<int32_t>(n);
+  return -1;
+}
+
+Endpoint KernelHost::real_destination(Endpoint to, bool tcp) const {
+  if (!shared_->loopback) return to;
+  const int32_t owner = scenario_owner(to.addr);
   const auto& map = tcp ? shared_->tcp_ports : shared_->udp_ports;
   if (owner >= 0) {
     if (auto it = map.find({owner, to.port}); it != map.end()) return Endpoint{Ipv4(0x7f000001), it->second};
@@ -305,7 +323,8 @@ Endpoint KernelHost::real_destination(Endpoint to, bool tcp) const {
 KernelHost::Sock* KernelHost::find(const std::string& id, const std::string& cmd, Time now, bool tcp) {
   for (Sock& s : socks_) {
     const KernelSockEntry& e = shared_->reg.at(s.reg);
-    if ((e.id == id || (!e.name.empty() && e.name == id)) && (s.kind == Sock::Udp) != tcp) {
+    // A socket the program closed is gone from its point of view, as in the simulator.
+    if (s.fd >= 0 && (e.id == id || (!e.name.empty() && e.name == id)) && (s.kind == Sock::Udp) != tcp) {
       if (s.program >= 0) {
         print(now, cmd + ": " + label(s) + " belongs to a program");
         return nullptr;
@@ -321,7 +340,17 @@ void KernelHost::observe_info(Sock& s, Time now, const char* why) {
   if (s.fd < 0 || s.kind == Sock::Udp) return;
   const auto ti = read_tcp_info(s.fd);
   if (!ti) return;
-  shared_->states.observe(s.reg, clock(now), kernel_state_name(ti->tcpi_state), why);
+  // Entering TIME_WAIT, Linux hands the connection to a separate timewait socket
+  // (tcp_time_wait()) and the fd's own socket reads CLOSE: from FIN_WAIT1, FIN_WAIT2 or
+  // CLOSING with no error that is TIME_WAIT, which the samples and segments report.
+  const uint8_t st = ti->tcpi_state;
+  if (st == kernel_tcp::closed &&
+      (s.last_info_state == kernel_tcp::fin_wait1 || s.last_info_state == kernel_tcp::fin_wait2 ||
+       s.last_info_state == kernel_tcp::closing))
+    s.handed_to_timewait = true;
+  s.last_info_state = st;
+  if (!(s.handed_to_timewait && st == kernel_tcp::closed))
+    shared_->states.observe(s.reg, clock(now), kernel_state_name(st), why);
   if (s.kind != Sock::Conn || ti->tcpi_state == kernel_tcp::listen) return;
   const uint32_t mss = ti->tcpi_snd_mss ? ti->tcpi_snd_mss : 1;
   const uint32_t cwnd = ti->tcpi_snd_cwnd * mss;
@@ -401,6 +430,7 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
     ::bind(*fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   }
   const Endpoint to = real_destination(c.to, true);
+  shared_->dest_owner[{true, to.addr.v, to.port}] = scenario_owner(c.to.addr);
   sockaddr_in a = to_sockaddr(to);
   const int rc = ::connect(*fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   const int err = errno;
@@ -447,6 +477,7 @@ void KernelHost::tcp_close(Sock& s, Time now, bool abort) {
   // Unread data makes close() send RST instead of FIN (RFC 2525 §2.17; tcp_close()).
   int unread = 0;
   if (s.kind == Sock::Conn) ioctl(s.fd, FIONREAD, &unread);
+  abort = abort || s.linger_zero;
   if (abort) {
     const linger l{1, 0};
     setsockopt(s.fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -472,7 +503,11 @@ void KernelHost::tcp_close(Sock& s, Time now, bool abort) {
 
 void KernelHost::udp_bind(std::optional<std::string> name, uint16_t port, Time now, bool quiet, size_t* out) {
   std::optional<EnterNamespace> in;
-  if (netns_fd_ >= 0) in.emplace(netns_fd_);
+  if (netns_fd_ >= 0) {
+    in.emplace(netns_fd_);
+    // Never fall back to this machine's own namespace: that would touch its real network.
+    if (!in->ok()) return print(now, "(live) " + in->error());
+  }
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   in.reset();
   if (fd < 0) return print(now, "socket: " + errno_text(errno));
@@ -496,7 +531,10 @@ void KernelHost::print_sockets(const CmdSockets& c, Time now) {
   std::optional<SockDiag> diag;
   {
     std::optional<EnterNamespace> in;
-    if (netns_fd_ >= 0) in.emplace(netns_fd_);
+    if (netns_fd_ >= 0) {
+      in.emplace(netns_fd_);
+      if (!in->ok()) return print(now, "(live) " + in->error());
+    }
     diag = SockDiag::open(error);
   }
   if (!diag) return print(now, "(live) cannot list the kernel's sockets: " + error);
@@ -508,8 +546,12 @@ void KernelHost::print_sockets(const CmdSockets& c, Time now) {
     // machine's namespace: keep the sockets this run made for this node.
     bool keep = !shared_->loopback;
     if (!keep) {
-      const int32_t owner = shared_->reg.node_of(k.local);
-      keep = owner == node_;
+      // This run's sockets of this node only: a listener it opened, a connection it knows.
+      std::optional<size_t> r;
+      if (!k.tcp) r = shared_->reg.node_of(k.local, false) == node_ ? std::optional<size_t>(0) : std::nullopt;
+      else if (k.state == kernel_tcp::listen) r = shared_->reg.find_listener(k.local);
+      else r = shared_->reg.find_conn(k.local, k.remote);
+      keep = r && (!k.tcp || shared_->reg.at(*r).node == node_);
     }
     if (!keep) continue;
     const bool listening = k.tcp ? k.state == kernel_tcp::listen : k.remote.port == 0;
@@ -526,22 +568,24 @@ std::string KernelHost::program_name(int program) const {
     case Program::Requests: return "requests";
     case Program::BulkSend: return "bulk-send";
     case Program::BulkSink: return "bulk-sink";
+    case Program::FileServer: return "file-server";
+    case Program::Download: return "download";
   }
   return "program";
 }
 
-void KernelHost::report_error(size_t i, int err, Time now) {
+void KernelHost::report_error(size_t i, int err, Time now, const char* what) {
   Sock& s = socks_[i];
   if (s.failed) return;
   s.failed = true;
-  const char* call = s.connecting ? "connect: " : "recv: ";
+  const std::string call = std::string(s.connecting ? "connect" : what) + ": ";
   if (s.program >= 0) {
     print(now, program_name(s.program) + ": " + call + errno_text(err), shared_->reg.at(s.reg).id);
     programs_[static_cast<size_t>(s.program)].finished = true;
   } else {
     say(now, s, call + errno_text(err));
   }
-  shared_->states.observe(s.reg, clock(now), "CLOSED", std::string(call) + errno_text(err));
+  shared_->states.observe(s.reg, clock(now), "CLOSED", call + errno_text(err));
   s.connecting = false;
 }
 
@@ -556,7 +600,7 @@ void KernelHost::accept_ready(size_t li, Time now) {
     if (fd < 0) return;
     if (l.manual_accept && l.program < 0) l.accepts_wanted--;
     const Endpoint local = local_of(fd), remote = from_sockaddr(peer);
-    auto ri = shared_->reg.conn_or_request(local, remote);
+    auto ri = shared_->reg.conn_or_request(local, remote, /*fresh=*/true);
     if (!ri) {  // the listener is registered, so this cannot happen; keep going anyway
       KernelSockEntry e;
       e.node = node_;
@@ -564,10 +608,9 @@ void KernelHost::accept_ready(size_t li, Time now) {
       e.local = local, e.remote = remote;
       ri = shared_->reg.add(std::move(e));
     }
+    shared_->reg.name_connection(*ri);  // if its ESTABLISHED has not been reported yet
     KernelSockEntry& le = shared_->reg.at(l.reg);
-    le.accepted++;
     KernelSockEntry& ce = shared_->reg.at(*ri);
-    if (!le.name.empty()) ce.name = le.name + "." + std::to_string(le.accepted);
     Sock c;
     c.reg = *ri;
     c.fd = fd;
@@ -587,6 +630,7 @@ void KernelHost::accept_ready(size_t li, Time now) {
       Program& p = programs_[static_cast<size_t>(program)];
       if (p.kind == Program::BulkSink) p.sink[static_cast<int>(ci)] = {0, now};
       if (p.kind == Program::Echo) p.pending[static_cast<int>(ci)];
+      if (p.kind == Program::FileServer) p.file_conns[static_cast<int>(ci)];
       print(now, program_name(program) + ": connection from " + to_string(remote) + " (" + ce.id + ")", ce.id);
     } else {
       print(now, llabel + ": accepted " + label(socks_[ci]) + " from " + to_string(remote), lid);
@@ -632,8 +676,10 @@ void KernelHost::service_sock(size_t i, Time now) {
     socklen_t len = sizeof err;
     getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) return report_error(i, err, now);
+    // connect() returns once the handshake is over for this side: ESTABLISHED (or a FIN
+    // already after it), not SYN_RECV of a simultaneous open.
     const auto ti = read_tcp_info(s.fd);
-    if (!ti || ti->tcpi_state == kernel_tcp::syn_sent) return;
+    if (!ti || ti->tcpi_state == kernel_tcp::syn_sent || ti->tcpi_state == kernel_tcp::syn_recv) return;
     s.connecting = false;
     KernelSockEntry& e = shared_->reg.at(s.reg);
     e.remote = peer_of(s.fd);
@@ -647,6 +693,11 @@ void KernelHost::service_sock(size_t i, Time now) {
         print(now, "bulk-send: connected to " + to_string(e.remote) + ", sending " +
                        (p.limited ? plural(p.total, "byte", "bytes") : std::string("until the end of the run")),
               e.id);
+      if (p.kind == Program::Download) {
+        print(now, "download: connected to " + to_string(e.remote) + ", asking for " + p.file, e.id);
+        const std::string req = p.file + "\n";
+        if (::send(s.fd, req.data(), req.size(), MSG_NOSIGNAL) < 0) report_error(i, errno, now, "send");
+      }
     }
   }
   observe_info(socks_[i], now, "sampled (TCP_INFO)");
@@ -734,6 +785,103 @@ void KernelHost::service_program(size_t pi, Time now) {
       if (!echo) for (auto& [si, _] : programs_[pi].sink) programs_[pi].pending.erase(si);
       return;
     }
+    case Program::FileServer: {
+      std::vector<int> conns;
+      for (auto& [si, _] : programs_[pi].file_conns) conns.push_back(si);
+      for (int si : conns) {
+        Sock& c = socks_[static_cast<size_t>(si)];
+        Program::FileConn& fc = programs_[pi].file_conns[si];
+        if (c.fd < 0 || c.failed) {
+          programs_[pi].file_conns.erase(si);
+          continue;
+        }
+        // Everything the client sends is read (the request, then anything after it), so
+        // that close() never finds unread data, which would turn its FIN into an RST.
+        bool eof = false;
+        for (;;) {
+          char buf[4096];
+          const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+          if (n > 0) {
+            if (!fc.answered) fc.request.append(buf, static_cast<size_t>(n));
+            continue;
+          }
+          eof = n == 0;
+          break;
+        }
+        if (!fc.answered) {
+          if (fc.request.empty()) {
+            if (eof) {  // the client left without asking
+              tcp_close(c, now, false);
+              programs_[pi].file_conns.erase(si);
+            }
+            continue;
+          }
+          // The name ends at "\n" — or, like the course's recv(1024), with this burst.
+          std::string name = fc.request.substr(0, fc.request.find('\n'));
+          if (!name.empty() && name.back() == '\r') name.pop_back();
+          fc.answered = true;
+          fc.file = name;
+          const auto& files = programs_[pi].files;
+          const auto f = std::find_if(files.begin(), files.end(), [&](const auto& kv) { return kv.first == name; });
+          if (f == files.end()) {
+            print(now, "file-server: no file '" + name + "'", sid(si));
+            tcp_close(c, now, false);
+            programs_[pi].file_conns.erase(si);
+            continue;
+          }
+          fc.size = f->second;
+          print(now, "file-server: sending " + name + " (" + plural(fc.size, "byte", "bytes") + ") to " +
+                         to_string(shared_->reg.at(c.reg).remote),
+                sid(si));
+        }
+        while (fc.queued < fc.size) {
+          const wire::Bytes data = filler(fc.file + " ", fc.queued,
+                                          static_cast<size_t>(std::min<uint64_t>(fc.size - fc.queued, kReadChunk)));
+          const ssize_t n = ::send(c.fd, data.data(), data.size(), MSG_NOSIGNAL);
+          if (n <= 0) {
+            if (n < 0 && errno != EAGAIN) {
+              report_error(static_cast<size_t>(si), errno, now, "send");
+              programs_[pi].finished = false;  // a server goes on with its other clients
+            }
+            break;
+          }
+          fc.queued += static_cast<uint64_t>(n);
+        }
+        if (fc.queued >= fc.size && !c.failed) {
+          // All of it is in the send buffer: close, and the FIN follows the data (the
+          // course's short connection: the server closes first and goes to TIME_WAIT).
+          tcp_close(c, now, false);
+          programs_[pi].file_conns.erase(si);
+        }
+      }
+      return;
+    }
+    case Program::Download: {
+      Program& p = programs_[pi];
+      if (!p.connected || p.sock < 0) return;
+      Sock& c = socks_[static_cast<size_t>(p.sock)];
+      if (c.fd < 0 || c.failed) return;
+      for (;;) {
+        std::vector<uint8_t> buf(kReadChunk);
+        const ssize_t n = ::recv(c.fd, buf.data(), buf.size(), 0);
+        if (n > 0) {
+          p.received += static_cast<uint64_t>(n);
+          continue;
+        }
+        if (n < 0) {
+          if (errno != EAGAIN) report_error(static_cast<size_t>(p.sock), errno, now);
+          return;
+        }
+        const Time t = clock(now) - p.started;
+        print(now, "download: " + p.file + ": " + plural(p.received, "byte", "bytes") + " in " + format_elapsed(t) +
+                       " (" + format_rate(p.received, t) + ")",
+              sid(p.sock));
+        // The server closed first; our close() answers its FIN.
+        tcp_close(c, now, false);
+        p.finished = true;
+        return;
+      }
+    }
     case Program::BulkSend: {
       Program& p = programs_[pi];
       if (!p.connected || p.sock < 0) return;
@@ -745,7 +893,7 @@ void KernelHost::service_program(size_t pi, Time now) {
         const wire::Bytes data = filler("0123456789", p.queued, static_cast<size_t>(std::min<uint64_t>(left, kReadChunk)));
         const ssize_t n = ::send(c.fd, data.data(), data.size(), MSG_NOSIGNAL);
         if (n <= 0) {
-          if (n < 0 && errno != EAGAIN) report_error(static_cast<size_t>(p.sock), errno, now);
+          if (n < 0 && errno != EAGAIN) report_error(static_cast<size_t>(p.sock), errno, now, "send");
           break;
         }
         p.queued += static_cast<uint64_t>(n);
@@ -814,9 +962,14 @@ void KernelHost::service_program(size_t pi, Time now) {
         p.connected = false;
         CmdTcpConnect c;
         c.to = p.to;
+        const size_t before = socks_.size();
         tcp_connect(c, now, static_cast<int>(pi));
-        programs_[pi].sock = static_cast<int>(socks_.size()) - 1;
-        programs_[pi].connections++;
+        if (socks_.size() == before) {
+          programs_[pi].finished = true;  // connect() failed and said why
+        } else {
+          programs_[pi].sock = static_cast<int>(socks_.size()) - 1;
+          programs_[pi].connections++;
+        }
       }
       return;
     }
@@ -833,6 +986,20 @@ void KernelHost::start_program(const Command& cmd, Time now) {
     const size_t before = socks_.size();
     tcp_listen(l, now, static_cast<int>(programs_.size()) - 1);
     if (socks_.size() == before) programs_.back().finished = true;
+  } else if (const auto* c = std::get_if<CmdAppFileServer>(&cmd)) {
+    p.kind = Program::FileServer;
+    p.files = c->files;
+    programs_.push_back(p);
+    CmdTcpListen l;
+    l.port = c->port;
+    const size_t before = socks_.size();
+    tcp_listen(l, now, static_cast<int>(programs_.size()) - 1);
+    if (socks_.size() == before) programs_.back().finished = true;
+    else {
+      std::string list;
+      for (const auto& [name, size] : c->files) list += (list.empty() ? "" : ", ") + name + " (" + plural(size, "byte", "bytes") + ")";
+      print(now, "file-server: serving " + list);
+    }
   } else if (const auto* c = std::get_if<CmdAppBulkSink>(&cmd)) {
     p.kind = Program::BulkSink;
     programs_.push_back(p);
@@ -848,6 +1015,11 @@ void KernelHost::start_program(const Command& cmd, Time now) {
       p.to = r->to, p.count = r->count, p.size = r->size, p.reuse = r->reuse;
       p.awaiting = r->size;
       conn.to = r->to;
+    } else if (const auto* d = std::get_if<CmdAppDownload>(&cmd)) {
+      p.kind = Program::Download;
+      p.to = d->from;
+      p.file = d->file;
+      conn.to = d->from;
     } else if (const auto* b = std::get_if<CmdAppBulkSend>(&cmd)) {
       p.kind = Program::BulkSend;
       p.to = b->to;
@@ -922,7 +1094,7 @@ void KernelHost::run(const Command& cmd, const std::string& text, Time now) {
             switch (c.option) {
               case TcpOption::NoDelay: rc = setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof v); what = "TCP_NODELAY (Nagle off)"; break;
               case TcpOption::DelAck: { int q = !v; rc = setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &q, sizeof q); what = "delayed ACKs"; break; }
-              case TcpOption::LingerZero: { linger l{v ? 1 : 0, 0}; rc = setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l); what = "SO_LINGER {1, 0} (close() resets)"; break; }
+              case TcpOption::LingerZero: { linger l{v ? 1 : 0, 0}; rc = setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l); s->linger_zero = rc == 0 && v; what = "SO_LINGER {1, 0} (close() resets)"; break; }
               case TcpOption::RcvBuf: rc = setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v); what = "SO_RCVBUF"; break;
               case TcpOption::SndBuf: rc = setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v); what = "SO_SNDBUF"; break;
             }
@@ -946,6 +1118,7 @@ void KernelHost::run(const Command& cmd, const std::string& text, Time now) {
               if (socks_.size() == before) return;
             }
             to = real_destination(c.to, false);
+            shared_->dest_owner[{false, to.addr.v, to.port}] = scenario_owner(c.to.addr);
           } else {
             Sock* s = find(c.sock, "udp reply", now, false);
             if (!s) return;
@@ -978,7 +1151,8 @@ void KernelHost::run(const Command& cmd, const std::string& text, Time now) {
                     shared_->reg.at(socks_[i].reg).id);
           }
         } else if constexpr (std::is_same_v<T, CmdAppEchoServer> || std::is_same_v<T, CmdAppBulkSink> ||
-                             std::is_same_v<T, CmdAppRequests> || std::is_same_v<T, CmdAppBulkSend>) {
+                             std::is_same_v<T, CmdAppRequests> || std::is_same_v<T, CmdAppBulkSend> ||
+                             std::is_same_v<T, CmdAppFileServer> || std::is_same_v<T, CmdAppDownload>) {
           start_program(cmd, now);
         } else if constexpr (std::is_same_v<T, CmdSockets>) {
           if (shared_->loopback) print_sockets(c, now);
@@ -992,8 +1166,8 @@ void KernelHost::run(const Command& cmd, const std::string& text, Time now) {
                                    std::to_string(shared_->info->level) +
                                    (shared_->loopback && is_tool_command(cmd)
                                         ? " (the hosts share 127.0.0.1; level 3 runs it in the host's own namespace)"
-                                        : " (the simulator's own program; live mode runs socket calls, echo-server, "
-                                          "requests, bulk-send and bulk-sink)");
+                                        : " (the simulator's own program; live mode runs the socket calls and the "
+                                          "app programs)");
           print(now, "(live) " + note);
           shared_->info->notices.push_back(name_ + ": " + note);
         }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct KernelRunShared {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   }
   uint16_t closed_port = 0;             // a port held bound and never listened on: RST
+  // Levels 1/2: the scenario node a connection or datagram was meant for, by its real
+  // destination (TCP or UDP), so that what comes back from a port nobody listens on (an
+  // RST, an ICMP port unreachable) is attributed to that node.
+  std::map<std::tuple<bool, uint32_t, uint16_t>, int32_t> dest_owner;
   int closed_fd = -1;
 };
 
@@ -71,6 +76,7 @@ class KernelHost {
   std::string label(const Sock& s) const;
   Sock* find(const std::string& id_or_name, const std::string& cmd, Time now, bool tcp);
   Endpoint real_destination(Endpoint scenario_to, bool tcp) const;
+  int32_t scenario_owner(Ipv4 addr) const;  // the node with that address (this one for 127/8)
   std::optional<int> tcp_socket(std::string& error);
   void observe_info(Sock& s, Time now, const char* why);
   void tcp_listen(const CmdTcpListen& c, Time now, int program);
@@ -89,7 +95,8 @@ class KernelHost {
   void start_tool(const std::string& text, Time now);
   void service_tools(Time now);
   void accept_ready(size_t listener, Time now);
-  void report_error(size_t i, int err, Time now);
+  // An errno on socket i: printed as `what: strerror` ("connect" while connecting).
+  void report_error(size_t i, int err, Time now, const char* what = "recv");
   uint16_t bind_port(int fd, bool tcp, uint16_t scenario_port, Time now, std::string& error);
 
   int32_t node_ = -1;

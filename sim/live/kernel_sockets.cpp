@@ -48,17 +48,21 @@ std::optional<size_t> SocketRegistry::find_id(int32_t node, const std::string& i
   return std::nullopt;
 }
 
-int32_t SocketRegistry::node_of(Endpoint local) const {
+int32_t SocketRegistry::node_of(Endpoint local, bool tcp) const {
   for (size_t i = entries_.size(); i-- > 0;) {
     const KernelSockEntry& e = entries_[i];
-    if (e.local == local) return e.node;
+    if (e.tcp == tcp && e.local == local) return e.node;
   }
+  if (!tcp) return -1;
   if (auto l = find_listener(local)) return entries_[*l].node;
   return -1;
 }
 
-std::optional<size_t> SocketRegistry::conn_or_request(Endpoint local, Endpoint remote) {
-  if (auto c = find_conn(local, remote)) return c;
+std::optional<size_t> SocketRegistry::conn_or_request(Endpoint local, Endpoint remote, bool fresh) {
+  if (auto c = find_conn(local, remote)) {
+    const std::string& st = entries_[*c].state;
+    if (!fresh || (st != "CLOSED" && st != "TIME_WAIT")) return c;
+  }
   auto l = find_listener(local);
   if (!l) return std::nullopt;
   KernelSockEntry e;
@@ -66,7 +70,16 @@ std::optional<size_t> SocketRegistry::conn_or_request(Endpoint local, Endpoint r
   e.id = next_id(e.node);
   e.local = local;
   e.remote = remote;
+  e.of_listener = static_cast<int32_t>(*l);
   return add(std::move(e));
+}
+
+void SocketRegistry::name_connection(size_t index) {
+  KernelSockEntry& e = entries_[index];
+  if (!e.name.empty() || e.of_listener < 0) return;
+  KernelSockEntry& l = entries_[static_cast<size_t>(e.of_listener)];
+  if (l.name.empty()) return;
+  e.name = l.name + "." + std::to_string(++l.accepted);
 }
 
 bool legal_transition(const std::string& from, const std::string& to) {
@@ -103,6 +116,7 @@ std::vector<TraceEvent> StateTracker::flush(Time upto, SocketRegistry& reg) {
     // A closed connection stays closed: a later sample of the same 4-tuple in TIME_WAIT
     // cannot bring it back (a reused 4-tuple gets a new entry).
     if (e.state == "CLOSED") continue;
+    if (o.state != "SYN_RECV" && o.state != "CLOSED") reg.name_connection(o.sock);
     TraceEvent ev;
     ev.t = o.t;
     ev.ev = EvKind::State;

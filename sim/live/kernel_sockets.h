@@ -30,7 +30,8 @@ struct KernelSockEntry {
   Endpoint local, remote;  // remote 0.0.0.0:0 for a listener or an unconnected UDP socket
   bool tcp = true;
   bool listener = false;
-  int32_t accepted = 0;  // listeners: connections accepted so far (for NAME.k)
+  int32_t accepted = 0;  // listeners: connections named so far (NAME.1, NAME.2 …)
+  int32_t of_listener = -1;  // a listener's connection: the listener's index
   std::string state;     // the last state emitted ("" before any)
 };
 
@@ -45,15 +46,21 @@ class SocketRegistry {
   // The TCP listener on `local`'s port whose address is `local`'s or 0.0.0.0.
   std::optional<size_t> find_listener(Endpoint local) const;
   std::optional<size_t> find_id(int32_t node, const std::string& id_or_name) const;
-  // The node that owns `local` (a listener's port or a connection's local end), or -1.
-  int32_t node_of(Endpoint local) const;
+  // The node that owns `local` (a listener's port or a connection's local end) for TCP
+  // or UDP, or -1.
+  int32_t node_of(Endpoint local, bool tcp) const;
   KernelSockEntry& at(size_t i) { return entries_[i]; }
   const KernelSockEntry& at(size_t i) const { return entries_[i]; }
   size_t size() const { return entries_.size(); }
-  // The socket for a connection first seen in a segment or a sample: registered under
-  // the listener's node when `local` is a listener's port (a request socket: its id is
-  // given now, as the simulator gives it at the SYN), else nullopt.
-  std::optional<size_t> conn_or_request(Endpoint local, Endpoint remote);
+  // The socket for a connection first seen in a segment, a sample or accept(): registered
+  // under the listener's node when `local` is a listener's port (a request socket: its id
+  // is given now, as the simulator gives it at the SYN), else nullopt. A 4-tuple whose
+  // last connection has ended (CLOSED, TIME_WAIT) names a new connection when `fresh`.
+  std::optional<size_t> conn_or_request(Endpoint local, Endpoint remote, bool fresh);
+  // A listener's connection is NAME.k once its handshake is over (it joins the accept
+  // queue), k counting in that order — the simulator's rule. No-op when already named or
+  // when the listener has no name.
+  void name_connection(size_t index);
 
  private:
   std::vector<KernelSockEntry> entries_;

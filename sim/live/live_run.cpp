@@ -98,6 +98,7 @@ class LiveRunImpl final : public LiveRun {
   void sample(Time now);
   void collect(Time watermark);
   void packet_event(TraceEvent e);
+  void premap_ports();
 
   Scenario sc_;
   LiveOptions o_;
@@ -120,6 +121,8 @@ class LiveRunImpl final : public LiveRun {
   Time last_sample_ = -kSec;
   bool started_ = false;
   bool finished_ = false;
+  bool dump_failed_ = false;
+  uint64_t tap_write_failures_ = 0;
   uint64_t next_frame_id_ = 1;
   std::set<std::pair<std::string, std::string>> baseline_;  // 4-tuples there before the run
   std::map<size_t, int> missing_;            // registry index -> samples it was absent from
@@ -145,6 +148,9 @@ bool LiveRunImpl::init(const Scenario& sc, const LiveOptions& o, std::string& er
   shared_.info = &info_;
   shared_.loopback = info_.level < 3;
 
+  for (size_t i = 0; i < sc_.steps.size(); ++i) step_order_.push_back(i);
+  std::stable_sort(step_order_.begin(), step_order_.end(),
+                   [&](size_t a, size_t b) { return sc_.steps[a].at < sc_.steps[b].at; });
   const int pid = static_cast<int>(getpid());
   if (info_.level == 3) {
     for (const std::string& stale : remove_stale()) info_.notices.push_back("removed " + stale + " left by an earlier run");
@@ -232,7 +238,7 @@ bool LiveRunImpl::init(const Scenario& sc, const LiveOptions& o, std::string& er
     }
     shared_.closed_port = ntohs(a.sin_port);
     if (info_.level == 2) {
-      capture_ = Capture::open("lo", "tcp or udp", error);
+      capture_ = Capture::open("lo", "tcp or udp or icmp", error);
       if (!capture_) {
         info_.notices.push_back("live: " + error + "; using level 1");
         info_.level = 1;
@@ -240,20 +246,71 @@ bool LiveRunImpl::init(const Scenario& sc, const LiveOptions& o, std::string& er
         error.clear();
       }
     }
+    premap_ports();
     std::string hosts_text;
     for (const auto& [n, _] : host_of_node_) hosts_text += (hosts_text.empty() ? "" : ", ") + sc_.nodes[size_t(n)].name;
     info_.notices.push_back("hosts " + hosts_text + " are all this machine's kernel on 127.0.0.1 at level " +
-                            std::to_string(info_.level));
+                            std::to_string(info_.level) +
+                            ", with no link delay between them: what needs segments to cross on the wire (a "
+                            "simultaneous open or close) plays out differently; level 3 keeps the scenario's links");
   }
-  for (size_t i = 0; i < sc_.steps.size(); ++i) step_order_.push_back(i);
-  std::stable_sort(step_order_.begin(), step_order_.end(),
-                   [&](size_t a, size_t b) { return sc_.steps[a].at < sc_.steps[b].at; });
   return true;
 }
 
 LiveRunImpl::~LiveRunImpl() {
   hosts_.clear();  // close the sockets before the namespaces go
   if (shared_.closed_fd >= 0) ::close(shared_.closed_fd);
+}
+
+// Levels 1 and 2: every port the scenario names is decided before the first step — the
+// same number when it is free on 127.0.0.1, another one when this machine uses it — so that
+// a step connecting to a port its server binds later (or in the same instant) finds it.
+// The test sockets stay open until all are decided, so two hosts asking for one port get two.
+void LiveRunImpl::premap_ports() {
+  std::vector<int> held;
+  auto decide = [&](int32_t node, uint16_t port, bool tcp) {
+    if (port == 0) return;
+    auto& map = tcp ? shared_.tcp_ports : shared_.udp_ports;
+    if (map.count({node, port})) return;
+    const int fd = ::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    held.push_back(fd);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    a.sin_port = htons(port);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      map[{node, port}] = port;
+      return;
+    }
+    a.sin_port = 0;
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      return;  // the step's own bind() will say what is wrong
+    const uint16_t got = ntohs(a.sin_port);
+    map[{node, port}] = got;
+    const std::string& name = sc_.nodes[size_t(node)].name;
+    info_.ports.push_back(PortMapping{name, port, got});
+    info_.notices.push_back(name + ": port " + std::to_string(port) + " is taken on this machine; " +
+                            (tcp ? "TCP" : "UDP") + " port " + std::to_string(got) + " stands in for it");
+  };
+  for (size_t i : step_order_) {
+    const StepSpec& st = sc_.steps[i];
+    if (!host_of_node_.count(st.node)) continue;
+    std::visit(
+        [&](const auto& c) {
+          using T = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<T, CmdTcpListen>) decide(st.node, c.port, true);
+          else if constexpr (std::is_same_v<T, CmdTcpConnect>) decide(st.node, c.sport.value_or(0), true);
+          else if constexpr (std::is_same_v<T, CmdUdpBind>) decide(st.node, c.port, false);
+          else if constexpr (std::is_same_v<T, CmdAppEchoServer> || std::is_same_v<T, CmdAppBulkSink> ||
+                             std::is_same_v<T, CmdAppFileServer>)
+            decide(st.node, c.port, true);
+        },
+        st.cmd);
+  }
+  for (int fd : held) ::close(fd);
 }
 
 bool LiveRunImpl::add_fault(const FaultSpec& f, std::string& error) {
@@ -304,8 +361,12 @@ void LiveRunImpl::pump_world(Time now) {
   for (TraceEvent& e : world_.take_trace()) packet_event(std::move(e));
   for (World::KernelFrame& f : world_.take_kernel_frames()) {
     const size_t h = host_of_node_.at(f.node);
-    // A TAP takes one whole frame per write; a full queue drops it, as a NIC would.
-    [[maybe_unused]] const ssize_t n = ::write(namespaces_[h].tap_fd(), f.frame.data(), f.frame.size());
+    // A TAP takes one whole frame per write; a full queue drops it, as a NIC would. The
+    // trace already says it arrived, so say here that the kernel did not get it.
+    if (::write(namespaces_[h].tap_fd(), f.frame.data(), f.frame.size()) < 0 && tap_write_failures_++ == 0)
+      info_.notices.push_back(std::string("a frame for ") + world_.nodes()[size_t(f.node)].name +
+                              " could not be handed to its kernel (" + strerror(errno) +
+                              "); the trace shows it as received");
   }
 }
 
@@ -335,10 +396,27 @@ void LiveRunImpl::read_capture() {
     // there: filled in, the pcap is clean in Wireshark (README "Live mode").
     wire::fill_transport_checksum(f.frame);
     const wire::ParsedFrame p = wire::parse_frame(f.frame);
-    if (!p.ip || (!p.tcp && !p.udp)) continue;
-    const uint16_t sport = p.tcp ? p.tcp->sport : p.udp->sport, dport = p.tcp ? p.tcp->dport : p.udp->dport;
-    const int32_t from = shared_.reg.node_of(Endpoint{p.ip->src, sport});
-    const int32_t to = shared_.reg.node_of(Endpoint{p.ip->dst, dport});
+    if (!p.ip) continue;
+    int32_t from = -1, to = -1;
+    if (p.tcp || p.udp) {
+      const bool tcp = p.tcp.has_value();
+      const Endpoint src{p.ip->src, tcp ? p.tcp->sport : p.udp->sport}, dst{p.ip->dst, tcp ? p.tcp->dport : p.udp->dport};
+      from = shared_.reg.node_of(src, tcp);
+      to = shared_.reg.node_of(dst, tcp);
+      auto owner = [&](Endpoint e) {
+        auto it = shared_.dest_owner.find({tcp, e.addr.v, e.port});
+        return it == shared_.dest_owner.end() ? int32_t(-1) : it->second;
+      };
+      if (from < 0 && to >= 0) from = owner(src);  // an RST from a closed port
+      if (to < 0 && from >= 0) to = owner(dst);    // a SYN to a closed port
+    } else if (p.icmp && p.quoted_ip && p.quoted_sport && p.quoted_dport) {
+      // An ICMP error about a datagram of ours (port unreachable): it goes to the datagram's
+      // sender, from the node the datagram was meant for.
+      const bool tcp = p.quoted_ip->protocol == 6;
+      to = shared_.reg.node_of(Endpoint{p.quoted_ip->src, *p.quoted_sport}, tcp);
+      if (auto it = shared_.dest_owner.find({tcp, p.quoted_ip->dst.v, *p.quoted_dport}); it != shared_.dest_owner.end())
+        from = it->second;
+    }
     if (from < 0 && to < 0) continue;  // somebody else's loopback traffic
     const Time t = std::max<Time>(0, f.t_realtime - start_realtime_);
     const uint64_t id = next_frame_id_++;
@@ -370,12 +448,20 @@ void LiveRunImpl::read_capture() {
 
 void LiveRunImpl::sample(Time now) {
   std::set<size_t> seen;
+  std::set<int32_t> unknown_nodes;  // a failed dump: no news of these nodes' sockets
+  bool all_unknown = false;
   for (size_t d = 0; d < diags_.size(); ++d) {
     std::vector<KernelSocket> socks;
     std::string error;
     // Stamped when the dump starts: what it shows was true at least from then on.
     const Time t = std::max(now, elapsed());
-    if (!diags_[d].dump_tcp(socks, error)) continue;
+    if (!diags_[d].dump_tcp(socks, error)) {
+      if (!dump_failed_) info_.notices.push_back("sampling the kernel's sockets failed: " + error);
+      dump_failed_ = true;
+      if (info_.level == 3) unknown_nodes.insert(hosts_[d].node());
+      else all_unknown = true;
+      continue;
+    }
     const int32_t ns_node = info_.level == 3 ? hosts_[d].node() : -1;
     for (const KernelSocket& k : socks) {
       std::optional<size_t> r;
@@ -395,7 +481,7 @@ void LiveRunImpl::sample(Time now) {
           const bool fresh = k.state == kernel_tcp::syn_recv || k.state == kernel_tcp::new_syn_recv ||
                              k.state == kernel_tcp::established;
           if (l && fresh && (ns_node < 0 || shared_.reg.at(*l).node == ns_node))
-            r = shared_.reg.conn_or_request(k.local, k.remote);
+            r = shared_.reg.conn_or_request(k.local, k.remote, /*fresh=*/true);
         }
       }
       if (!r) continue;
@@ -408,6 +494,7 @@ void LiveRunImpl::sample(Time now) {
   // TIME_WAIT, after an RST).
   for (size_t i = 0; i < shared_.reg.size(); ++i) {
     const KernelSockEntry& e = shared_.reg.at(i);
+    if (all_unknown || unknown_nodes.count(e.node)) continue;
     if (!e.tcp || e.state.empty() || e.state == "CLOSED" || seen.count(i)) {
       missing_.erase(i);
       continue;
@@ -499,6 +586,8 @@ std::optional<LiveTrace> run_live(const Scenario& sc, const LiveOptions& o, std:
     for (TraceEvent& e : run->take_trace()) out.events.push_back(std::move(e));
   }
   for (TraceEvent& e : run->take_trace()) out.events.push_back(std::move(e));
+  // A frame captured later than the slack allowed came out after later events.
+  std::stable_sort(out.events.begin(), out.events.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
   out.ctx = run->context();
   out.info = run->info();
   return out;

@@ -26,10 +26,20 @@ class SegmentStates {
   struct Side {
     std::string state;        // as inferred from segments
     bool syn_sent = false;
+    bool synack_sent = false;
     uint32_t snd_max = 0;     // highest sequence number sent + 1
     bool fin_sent = false;
     uint32_t fin_seq = 0;     // the FIN's sequence number
+    // The receiving side: the next sequence number expected (RCV.NXT), known from the
+    // peer's SYN and from this host's own ACKs, which carry its RCV.NXT. A FIN counts only
+    // once it is in order (RFC 9293 §3.10.7.4, eighth step); one that came early waits
+    // for the ACK that covers it.
+    bool rcv_known = false;
+    uint32_t rcv_nxt = 0;
+    bool peer_fin_pending = false;
+    uint32_t peer_fin_seq = 0;
   };
+  void peer_fin(size_t sock, Side& s, Time t, bool acks_our_fin, StateTracker& states);
   std::map<size_t, Side> sides_;
   void move(size_t sock, Side& s, Time t, const char* to, const char* why, StateTracker& states);
 };
