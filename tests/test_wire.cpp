@@ -117,6 +117,37 @@ TEST_SUITE("checksum") {
     CHECK_FALSE(ipv4_checksum_ok(h));
   }
 
+  TEST_CASE("fill_transport_checksum restores what checksum offload left out, and leaves fragments alone") {
+    const Bytes payload = unhex("68 65 6c 6c 6f");
+    Bytes udp;
+    emit_udp(UdpHeader{5000, 7, 0, 0}, kClient, kServer, payload, udp);
+    Ipv4Header ip;
+    ip.protocol = kProtoUdp;
+    ip.src = kClient;
+    ip.dst = kServer;
+    const Bytes good = build_ipv4_frame(EthernetHeader{Mac{}, Mac{}, 0x0800}, ip, udp);
+    Bytes frame = good;
+    const size_t at = 14 + 20 + 6;
+    frame[at] = 0x12, frame[at + 1] = 0x34;  // what a capture on lo holds: a partial sum
+    CHECK(fill_transport_checksum(frame));
+    CHECK(frame == good);
+    SUBCASE("a first fragment (MF) is not the whole datagram: untouched") {
+      Ipv4Header frag = ip;
+      frag.mf = true;
+      Bytes f = build_ipv4_frame(EthernetHeader{Mac{}, Mac{}, 0x0800}, frag, udp);
+      const Bytes before = f;
+      CHECK_FALSE(fill_transport_checksum(f));
+      CHECK(f == before);
+    }
+    SUBCASE("not IPv4, or cut short: false") {
+      Bytes arp = good;
+      arp[12] = 0x08, arp[13] = 0x06;
+      CHECK_FALSE(fill_transport_checksum(arp));
+      Bytes cut(good.begin(), good.begin() + 30);
+      CHECK_FALSE(fill_transport_checksum(cut));
+    }
+  }
+
 }  // TEST_SUITE
 
 TEST_SUITE("ethernet and arp") {

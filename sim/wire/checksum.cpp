@@ -42,8 +42,9 @@ bool fill_transport_checksum(std::span<uint8_t> f) {
   const size_t total = size_t(f[eth + 2]) << 8 | f[eth + 3];
   const uint8_t proto = f[eth + 9];
   if (ihl < 20 || total < ihl || eth + total > f.size()) return false;
-  // Fragments other than the first carry no transport header.
-  if ((size_t(f[eth + 6] & 0x1f) << 8 | f[eth + 7]) != 0) return false;
+  // A fragment holds part of the datagram only: the checksum covers the whole of it, so
+  // neither the first fragment (MF set) nor the others can be filled in here.
+  if ((f[eth + 6] & 0x20) != 0 || (size_t(f[eth + 6] & 0x1f) << 8 | f[eth + 7]) != 0) return false;
   const size_t l4 = eth + ihl, len = total - ihl;
   size_t at;
   if (proto == 6 && len >= 20) at = l4 + 16;
