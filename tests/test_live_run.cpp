@@ -62,7 +62,7 @@ TEST_CASE("level 1: four-way close and TIME_WAIT agree with the simulation") {
   check_states_agree("time-wait", 1, 2500 * kMs);
 }
 
-TEST_CASE("level 2: the kernel's own segments on lo, and a pcap tshark reads") {
+TEST_CASE("level 2: the kernel's own segments on lo and a pcap tshark reads") {
   if (!have_root()) return;
   check_states_agree("handshake", 2);
   check_states_agree("four-way-close", 2);
@@ -115,7 +115,7 @@ TEST_CASE("level 3: the simulator is the wire between two namespaces") {
   for (const std::string& n : k.info.namespaces) CHECK(netns.find(n) == std::string::npos);
 }
 
-TEST_CASE("level 3: a lost SYN, and the real kernel retransmits it after its 1 s RTO") {
+TEST_CASE("level 3: a lost SYN that the real kernel retransmits after its 1 s RTO") {
   if (!have_root()) return;
   check_states_agree("lost-syn", 3);
   const live::LiveTrace k = run_kernel(load_builtin("lost-syn"), 3);
@@ -139,20 +139,20 @@ TEST_CASE("level 3: a lost SYN, and the real kernel retransmits it after its 1 s
 // while the program still holds the fd (half-close), SYNs a full backlog drops, RSTs from
 // unread data and from a closed port, crossing SYNs and FINs (level 3 only: on `lo` there is
 // no delay for them to cross), FINs behind lost data, the file server and downloader.
-TEST_CASE("level 3: half-close, backlog, resets and crossing segments agree with the simulation") {
+TEST_CASE("level 3: half-close and backlog and resets and crossing segments agree with the simulation") {
   if (!have_root()) return;
   for (const char* name : {"half-close", "backlog", "close-with-unread-data", "connection-refused",
                            "simultaneous-open", "simultaneous-close"})
     check_states_agree(name, 3);
 }
 
-TEST_CASE("level 3: lost segments, zero window and the file download agree with the simulation") {
+TEST_CASE("level 3: lost segments and zero window and the file download agree with the simulation") {
   if (!have_root()) return;
   for (const char* name : {"lost-final-ack", "lost-synack", "lost-data", "zero-window", "file-download"})
     check_states_agree(name, 3);
 }
 
-TEST_CASE("levels 1 and 2: half-close and the file download agree; lo shows ICMP port unreachable") {
+TEST_CASE("levels 1 and 2: half-close and the file download agree and lo shows ICMP port unreachable") {
   if (!have_root()) return;
   for (int level : {1, 2}) {
     check_states_agree("half-close", level);
@@ -229,19 +229,19 @@ void check_transfer(const live::LiveTrace& k, const std::string& client, const s
 
 }  // namespace
 
-TEST_CASE("interop: the simulated TCP sends 1 MB to a real Linux echo server and back, 10 percent loss") {
+TEST_CASE("interop: the simulated TCP sends 1 MB to a real Linux echo server and back with 10 percent loss") {
   if (!have_root()) return;
   const live::LiveTrace k = run_interop("interop-1mb.toml", "sim", "requests: 1 request", 110 * kSec);
   check_transfer(k, "sim", "linux");
 }
 
-TEST_CASE("interop: a real Linux client sends 1 MB to the simulated echo server and back, 10 percent loss") {
+TEST_CASE("interop: a real Linux client sends 1 MB to the simulated echo server and back with 10 percent loss") {
   if (!have_root()) return;
   const live::LiveTrace k = run_interop("interop-linux-client.toml", "linux", "requests: 1 request", 110 * kSec);
   check_transfer(k, "linux", "sim");
 }
 
-TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or socket") {
+TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace or device or socket") {
   if (!have_root()) return;
   const std::string out_file = std::filesystem::temp_directory_path() / ("tcplab-sigint-" + std::to_string(getpid()));
   const pid_t child = fork();
@@ -279,7 +279,7 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace, device or 
   std::filesystem::remove(out_file);
 }
 
-TEST_CASE("without the capabilities, live mode says which one is missing and runs at level 1") {
+TEST_CASE("without the capabilities live mode says which one is missing and runs at level 1") {
   if (!have_root()) return;
   std::string out;
   // Root without CAP_NET_RAW, CAP_NET_ADMIN and CAP_SYS_ADMIN, as an unprivileged user is.
@@ -300,7 +300,7 @@ TEST_CASE("without the capabilities, live mode says which one is missing and run
   CHECK(out.find("CAP_NET_RAW") != std::string::npos);
 }
 
-TEST_CASE("kernel = true marks a host for live level 3, and only a host") {
+TEST_CASE("kernel = true marks a host for live level 3 and only a host") {
   const std::string base = "title = \"t\"\n[[node]]\nname = \"a\"\ntype = \"host\"\nifaces = { eth0 = \"10.0.0.1/24\" }\n";
   LoadResult ok = load_scenario_text(base + "kernel = true\n", "k.toml");
   REQUIRE(ok.scenario);
