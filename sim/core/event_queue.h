@@ -61,6 +61,12 @@ class EventQueue {
     return heap_.empty();
   }
   size_t size_including_cancelled() const { return heap_.size(); }
+  // The earliest entry, cancelled or not: nothing in the queue is due before it (the
+  // invariant checker's "no event in the past", sim/net/world_invariants.h).
+  std::optional<Time> earliest_including_cancelled() const {
+    if (heap_.empty()) return std::nullopt;
+    return heap_.front().at;
+  }
 
   // Visits every live (not cancelled) entry, in no particular order: for views that show
   // what is pending, such as frames in flight.

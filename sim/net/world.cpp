@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include <cassert>
-
 #include "sim/net/layers.h"
 #include "sim/proto/tcp.h"
 
@@ -96,11 +94,19 @@ World World::from_scenario(const Scenario& s) {
 bool World::step() {
   auto e = queue_.pop();
   if (!e) return false;
-  assert(e->at >= now_ && "an event was scheduled in the past");
+#ifdef TCPLAB_CHECK_INVARIANTS
+  if (e->at < now_)
+    abort_on_violations({InvariantViolation{"event-time", now_, "event queue",
+                                            "the next event is due at " + format_duration(e->at) +
+                                                ", before the clock"}});
+#endif
   now_ = e->at;
   last_event_time_ = e->at;
   ++events_executed_;
   dispatch(e->payload);
+#ifdef TCPLAB_CHECK_INVARIANTS
+  abort_on_violations(checker_.after_event(*this));
+#endif
   return true;
 }
 
@@ -183,6 +189,9 @@ void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
   p.why = why;
   p.retx = retx;
   e.data = std::move(p);
+#ifdef TCPLAB_CHECK_INVARIANTS
+  checker_.feed(*this, e);
+#endif
   trace_.push_back(std::move(e));
 }
 

@@ -18,6 +18,7 @@
 #include "sim/core/time.h"
 #include "sim/net/link.h"
 #include "sim/net/node.h"
+#include "sim/net/world_invariants.h"
 #include "sim/proto/tcp_config.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/trace_event.h"
@@ -86,6 +87,8 @@ class World {
   // Frames on the wires now, in (arrival, id) order.
   std::vector<InFlightFrame> in_flight() const;
   const std::vector<StepSpec>& steps() const { return steps_; }
+  // The pending events, for the invariant checker (sim/net/world_invariants.h).
+  const EventQueue<Event>& event_queue() const { return queue_; }
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<Link>& links() const { return links_; }
   int32_t node_index(std::string_view name) const;
@@ -142,6 +145,9 @@ class World {
   std::string title_;
   uint64_t seed_ = 1;
   TcpConfig tcp_config_;
+  // Builds with TCPLAB_CHECK_INVARIANTS check the world after every event (World::step);
+  // the member is there in every build so that a World has one layout.
+  InvariantChecker checker_;
 };
 
 }  // namespace tcplab
