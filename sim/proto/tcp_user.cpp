@@ -52,6 +52,18 @@ void close_listener(World& w, int32_t node, int32_t si, const std::string& why) 
     if (sock(w, node, c).open()) abort_connection(w, node, c, "listener closed: reset (Linux)");
 }
 
+// A child the user closes before accept() (the console can name one, s3) will never be
+// accepted: it leaves its listener's SYN and accept queues and goes on as an orphan.
+void leave_listener(World& w, int32_t node, int32_t si) {
+  TcpSocket& s = sock(w, node, si);
+  if (s.listener < 0) return;
+  TcpSocket& l = sock(w, node, s.listener);
+  auto drop = [&](std::vector<int32_t>& q) { q.erase(std::remove(q.begin(), q.end(), si), q.end()); };
+  drop(l.syn_queue);
+  drop(l.accept_queue);
+  s.listener = -1;
+}
+
 // A --as name belongs to a socket its user has not yet closed.
 bool name_in_use(const Node& n, const std::string& name) {
   const int32_t i = tcp_find_socket(n, name);
@@ -260,6 +272,7 @@ bool tcp_close(World& w, int32_t node, int32_t si, std::string& error) {
   s.released = true;
   s.readers.clear();
   s.console_unsent.clear();
+  if (s.state != TcpState::Listen) leave_listener(w, node, si);
   switch (s.state) {
     case TcpState::Closed:
       return true;
