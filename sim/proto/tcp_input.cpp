@@ -418,8 +418,10 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
     seg.seq = s.rcv_nxt;
     s.ack_now = true;  // part of it was a duplicate: tell the sender where we are
   }
-  if (seg.len > 0 && seg.seq + seg.len > s.rcv_nxt + wnd) {
-    seg.len = static_cast<uint32_t>((s.rcv_nxt + wnd) - seg.seq);
+  // The FIN counts: data that fills the window to its right edge leaves the FIN just
+  // outside it, and it is trimmed too (the sender repeats it once the window opens).
+  if (seg.len > 0 && seg.seq + seg.len + (seg.fin ? 1u : 0u) > s.rcv_nxt + wnd) {
+    seg.len = std::min<uint32_t>(seg.len, static_cast<uint32_t>((s.rcv_nxt + wnd) - seg.seq));
     seg.fin = false;
   }
   // ---- Step 2: RST (RFC 5961 §3) --------------------------------------------------------
