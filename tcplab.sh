@@ -6,6 +6,8 @@
 #   ./tcplab.sh test         the same set-up, then the test suite (ctest; not the `long` label)
 #   ./tcplab.sh test ARGS... ctest with ARGS instead, e.g. `-L '^long$'` for the long property runs
 #   ./tcplab.sh build        set-up and build only
+#   ./tcplab.sh fuzz [ARGS]  the fuzz targets, built with clang in build-fuzz/, each run for
+#                            $TCPLAB_FUZZ_SECONDS (default 30) s: ctest -L fuzz [ARGS]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -20,6 +22,7 @@ PACKAGES=(
   libpcap-dev
   tshark xvfb xauth
   libbenchmark-dev
+  clang-14 libclang-rt-14-dev
   iproute2 libcap2-bin util-linux procps python3 iputils-ping net-tools traceroute
 )
 
@@ -78,9 +81,19 @@ case "$cmd" in
     # `./tcplab.sh test -L '^long$'` runs them).
     if [ $# -eq 0 ]; then set -- -LE '^long$'; fi
     ctest --output-on-failure -j "$(nproc)" "$@" ;;
+  fuzz)
+    # A build of its own (clang, libFuzzer, ASan + UBSan): the library and tests/fuzz only.
+    shift
+    install_packages
+    FUZZ_BUILD_DIR=${TCPLAB_FUZZ_BUILD_DIR:-$BUILD_DIR-fuzz}
+    cmake -S "$ROOT" -B "$FUZZ_BUILD_DIR" -DTCPLAB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+    cmake --build "$FUZZ_BUILD_DIR" -j "$(nproc)"
+    cd "$FUZZ_BUILD_DIR"
+    ctest --output-on-failure -j "$(nproc)" -L '^fuzz$' "$@" ;;
   -h|--help|help)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
-    echo "tcplab.sh: unknown command '$cmd' (expected: run, test, build, or nothing)" >&2
+    echo "tcplab.sh: unknown command '$cmd' (expected: run, test, build, fuzz, or nothing)" >&2
     exit 2 ;;
 esac

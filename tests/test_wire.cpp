@@ -139,6 +139,22 @@ TEST_SUITE("checksum") {
       CHECK_FALSE(fill_transport_checksum(f));
       CHECK(f == before);
     }
+    SUBCASE("UDP is summed over its own length field: bytes after the datagram are not in it") {
+      Bytes longer = udp;
+      longer.insert(longer.end(), {1, 2, 3, 4});  // in the IP payload, after the datagram
+      const Bytes want = build_ipv4_frame(EthernetHeader{Mac{}, Mac{}, 0x0800}, ip, longer);
+      Bytes f = want;
+      f[at] = 0x12, f[at + 1] = 0x34;
+      CHECK(fill_transport_checksum(f));
+      CHECK(f == want);
+      CHECK(parse_frame(f).l4_checksum_ok);
+      // A UDP length beyond the IP payload cannot be summed: untouched.
+      Bytes bad = want;
+      bad[14 + 20 + 4] = 0x40;
+      const Bytes before = bad;
+      CHECK_FALSE(fill_transport_checksum(bad));
+      CHECK(bad == before);
+    }
     SUBCASE("not IPv4, or cut short: false") {
       Bytes arp = good;
       arp[12] = 0x08, arp[13] = 0x06;

@@ -45,11 +45,20 @@ bool fill_transport_checksum(std::span<uint8_t> f) {
   // A fragment holds part of the datagram only: the checksum covers the whole of it, so
   // neither the first fragment (MF set) nor the others can be filled in here.
   if ((f[eth + 6] & 0x20) != 0 || (size_t(f[eth + 6] & 0x1f) << 8 | f[eth + 7]) != 0) return false;
-  const size_t l4 = eth + ihl, len = total - ihl;
-  size_t at;
-  if (proto == 6 && len >= 20) at = l4 + 16;
-  else if (proto == 17 && len >= 8) at = l4 + 6;
-  else return false;
+  const size_t l4 = eth + ihl;
+  size_t len = total - ihl, at;
+  if (proto == 6 && len >= 20) {
+    at = l4 + 16;
+  } else if (proto == 17 && len >= 8) {
+    // UDP's sum covers its own length field's bytes (RFC 768), as a receiver checks it;
+    // bytes the IP datagram carries beyond it are not part of the datagram.
+    const size_t ulen = size_t(f[l4 + 4]) << 8 | f[l4 + 5];
+    if (ulen < 8 || ulen > len) return false;
+    len = ulen;
+    at = l4 + 6;
+  } else {
+    return false;
+  }
   auto ip = [&](size_t o) { return Ipv4(uint32_t(f[o]) << 24 | uint32_t(f[o + 1]) << 16 | uint32_t(f[o + 2]) << 8 | f[o + 3]); };
   f[at] = f[at + 1] = 0;
   uint16_t c = checksum_finish(checksum_add(f.subspan(l4, len), pseudo_header_sum(ip(eth + 12), ip(eth + 16), proto, uint16_t(len))));

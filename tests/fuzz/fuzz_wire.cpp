@@ -1,0 +1,5 @@
+// libFuzzer target 'wire': the body is tcplab::fuzz::wire in tests/fuzz/targets.h, which the
+// normal suite also replays on tests/fuzz/regressions/wire/ (tests/test_fuzz_regressions.cpp).
+#include "tests/fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return tcplab::fuzz::wire(data, size); }
