@@ -998,4 +998,38 @@ std::vector<uint8_t> command_payload(const std::string& text, std::optional<uint
   return b;
 }
 
+void PendingPayload::push(const std::string& text, std::optional<uint32_t> bytes) {
+  Piece p;
+  if (bytes) p.bytes = *bytes;
+  else p.text = text, p.bytes = text.size();
+  if (p.bytes == 0) return;
+  size_ += p.bytes;
+  pieces_.push_back(std::move(p));
+}
+
+std::vector<uint8_t> PendingPayload::peek(size_t max) const {
+  std::vector<uint8_t> out;
+  out.reserve(static_cast<size_t>(std::min<uint64_t>(max, size_)));
+  for (const Piece& p : pieces_) {
+    for (uint64_t i = p.done; i < p.bytes && out.size() < max; ++i)
+      out.push_back(p.text.empty() ? static_cast<uint8_t>('0' + i % 10) : static_cast<uint8_t>(p.text[i]));
+    if (out.size() >= max) break;
+  }
+  return out;
+}
+
+void PendingPayload::consume(uint64_t n) {
+  n = std::min(n, size_);
+  size_ -= n;
+  size_t gone = 0;
+  while (n > 0) {
+    Piece& p = pieces_[gone];
+    const uint64_t take = std::min(n, p.bytes - p.done);
+    p.done += take;
+    n -= take;
+    if (p.done == p.bytes) ++gone;
+  }
+  pieces_.erase(pieces_.begin(), pieces_.begin() + static_cast<long>(gone));
+}
+
 }  // namespace tcplab
