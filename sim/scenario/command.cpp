@@ -660,7 +660,13 @@ Command parse_ping(Words& w) {
   auto operands = getopt(w, "c:i:s:t:W:bn", usage, [&](char o, const Token&, const Token* a) {
     switch (o) {
       case 'c': c.count = int(number(w, *a, "count", 1, std::numeric_limits<int>::max())); break;
-      case 'i': c.interval = seconds(w, *a, "timing interval", false); break;
+      case 'i':
+        c.interval = seconds(w, *a, "timing interval", false);
+        // iputils' floor for a user: below it one ping would be millions of echoes a run.
+        if (c.interval < 2 * kMs)
+          fail(a->offset, "ping: cannot flood, minimal interval must be >= 2 ms, use -i 0.002 (or higher), not " +
+                              quoted(a->text));
+        break;
       case 's': c.size = int(number(w, *a, "packet size", 0, kMaxUdpPayload)); break;
       case 't': c.ttl = int(number(w, *a, "ttl", 1, 255)); break;
       case 'W': c.linger = seconds(w, *a, "linger time", true); break;
