@@ -29,6 +29,7 @@
 #include "sim/trace/jsonl.h"
 #include "sim/trace/ladder.h"
 #include "sim/trace/summary.h"
+#include "tests/fuzz/world_from_bytes.h"
 #include "sim/trace/table.h"
 #include "sim/trace/tcp_relative.h"
 #include "sim/view/dissect.h"
@@ -375,6 +376,21 @@ inline int dissect(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// The whole stack: the bytes become a small world and a timed sequence of commands and
+// [[fault]] interventions (world_from_bytes.h), run for at most 5,000 events and 30 s of
+// simulated time with the world's invariants (sim/net/world_invariants.h) checked after
+// every event. A violation prints the invariant, where, and a scenario that replays it.
+inline int world(const uint8_t* data, size_t size) {
+  WorldPlan plan = plan_from_bytes(data, size);
+  plan.max_events = 5000;
+  plan.end = 30 * kSec;
+  const std::vector<std::string> violations = run_plan_checked(plan);
+  if (violations.empty()) return 0;
+  for (const std::string& v : violations) std::fprintf(stderr, "tcplab: %s\n", v.c_str());
+  std::fprintf(stderr, "---- a scenario that replays it (tcplab run FILE):\n%s\n", plan.replay_toml().c_str());
+  std::abort();
+}
+
 // Every target, by the name its files use: tests/fuzz/fuzz_<name>.cpp and the corpora
 // tests/fuzz/seeds/<name>/ and tests/fuzz/regressions/<name>/.
 struct Target {
@@ -383,7 +399,7 @@ struct Target {
 };
 inline constexpr Target kTargets[] = {
     {"scenario", scenario}, {"filter", filter},     {"command", command}, {"gui_options", gui_options},
-    {"gui_script", gui_script}, {"wire", wire},     {"dissect", dissect},
+    {"gui_script", gui_script}, {"wire", wire},     {"dissect", dissect},         {"world", world},
 };
 
 }  // namespace tcplab::fuzz
