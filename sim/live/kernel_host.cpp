@@ -87,7 +87,7 @@ struct KernelHost::Sock {
   bool eof = false;         // the peer's FIN was read (reported once)
   bool failed = false;      // an error was reported; nothing more to do
   std::deque<uint32_t> readers;
-  std::vector<uint8_t> unsent;
+  PendingPayload unsent;    // `tcp send` bytes the kernel has not taken yet, made as it takes them
   uint64_t send_total = 0;
   int program = -1;
   std::deque<uint32_t> udp_readers;
@@ -449,23 +449,42 @@ void KernelHost::tcp_connect(const CmdTcpConnect& c, Time now, int program) {
     say(now, t, "connecting to " + to_string(to) + " from " + to_string(shared_->reg.at(t.reg).local));
 }
 
-void KernelHost::tcp_send(Sock& s, const std::vector<uint8_t>& data, Time now) {
+// send() of the waiting bytes, made 1 MiB at a time, until the kernel takes less than it
+// was offered. The bytes taken, or -1 with errno when the first send() failed.
+static ssize_t send_pending(int fd, PendingPayload& q) {
+  constexpr size_t kPiece = size_t(1) << 20;
+  ssize_t total = 0;
+  while (!q.empty()) {
+    const std::vector<uint8_t> part = q.peek(kPiece);
+    const ssize_t n = ::send(fd, part.data(), part.size(), MSG_NOSIGNAL);
+    if (n < 0) return total > 0 ? total : n;
+    q.consume(static_cast<uint64_t>(n));
+    total += n;
+    if (static_cast<size_t>(n) < part.size()) break;
+  }
+  return total;
+}
+
+void KernelHost::tcp_send(Sock& s, const std::string& text, std::optional<uint32_t> bytes, Time now) {
+  const uint64_t size = bytes ? *bytes : text.size();
   if (!s.unsent.empty()) {
-    s.unsent.insert(s.unsent.end(), data.begin(), data.end());
-    s.send_total += data.size();
+    s.unsent.push(text, bytes);
+    s.send_total += size;
     return;
   }
-  const ssize_t n = ::send(s.fd, data.data(), data.size(), MSG_NOSIGNAL);
+  PendingPayload data;
+  data.push(text, bytes);
+  const ssize_t n = send_pending(s.fd, data);
   if (n < 0 && errno != EAGAIN) return say(now, s, "send: " + errno_text(errno));
-  const size_t sent = n < 0 ? 0 : static_cast<size_t>(n);
-  if (sent == data.size()) {
+  const uint64_t sent = n < 0 ? 0 : static_cast<uint64_t>(n);
+  if (sent == size) {
     if (s.program < 0) say(now, s, "send returned " + std::to_string(sent));
     return;
   }
-  s.unsent.assign(data.begin() + static_cast<long>(sent), data.end());
-  s.send_total = data.size();
+  s.unsent = std::move(data);
+  s.send_total = size;
   if (s.program < 0)
-    say(now, s, "send blocks: " + bytes_word(sent) + " of " + std::to_string(data.size()) +
+    say(now, s, "send blocks: " + bytes_word(sent) + " of " + std::to_string(size) +
                     " fit in the send buffer; the rest follows as ACKs free it");
 }
 
@@ -705,9 +724,8 @@ void KernelHost::service_sock(size_t i, Time now) {
   // Pending send() data, as the kernel frees buffer space.
   if (!socks_[i].unsent.empty()) {
     Sock& w = socks_[i];
-    const ssize_t n = ::send(w.fd, w.unsent.data(), w.unsent.size(), MSG_NOSIGNAL);
+    const ssize_t n = send_pending(w.fd, w.unsent);
     if (n > 0) {
-      w.unsent.erase(w.unsent.begin(), w.unsent.begin() + n);
       if (w.unsent.empty()) say(now, w, "send returned " + std::to_string(w.send_total) + ": all of it is in the send buffer");
     } else if (n < 0 && errno != EAGAIN) {
       say(now, w, "send: " + errno_text(errno));
@@ -1067,7 +1085,7 @@ void KernelHost::run(const Command& cmd, const std::string& text, Time now) {
           }
           print(now, "tcp accept: no listening socket '" + c.listener + "' on " + name_);
         } else if constexpr (std::is_same_v<T, CmdTcpSend>) {
-          if (Sock* s = find(c.sock, "tcp send", now, true)) tcp_send(*s, command_payload(c.text, c.bytes), now);
+          if (Sock* s = find(c.sock, "tcp send", now, true)) tcp_send(*s, c.text, c.bytes, now);
         } else if constexpr (std::is_same_v<T, CmdTcpRecv>) {
           if (Sock* s = find(c.sock, "tcp recv", now, true)) {
             if (s->kind == Sock::Listener) return say(now, *s, "recv: Transport endpoint is not connected");

@@ -81,7 +81,7 @@ class KernelHost {
   void observe_info(Sock& s, Time now, const char* why);
   void tcp_listen(const CmdTcpListen& c, Time now, int program);
   void tcp_connect(const CmdTcpConnect& c, Time now, int program);
-  void tcp_send(Sock& s, const std::vector<uint8_t>& data, Time now);
+  void tcp_send(Sock& s, const std::string& text, std::optional<uint32_t> bytes, Time now);
   void tcp_close(Sock& s, Time now, bool abort);
   void udp_bind(std::optional<std::string> name, uint16_t port, Time now, bool quiet, size_t* out);
   void service_sock(size_t i, Time now);

@@ -100,7 +100,7 @@ void tcp_command(World& w, int32_t node, const Command& cmd) {
           tcp_console_note(w, node, li, TcpNote::Incoming);
         } else if constexpr (std::is_same_v<T, CmdTcpSend>) {
           const int32_t s = find_tcp_or_say(w, node, "tcp send", c.sock);
-          if (s >= 0) tcp_console_send(w, node, s, command_payload(c.text, c.bytes));
+          if (s >= 0) tcp_console_send(w, node, s, c.text, c.bytes);
         } else if constexpr (std::is_same_v<T, CmdTcpRecv>) {
           const int32_t s = find_tcp_or_say(w, node, "tcp recv", c.sock);
           if (s >= 0) tcp_console_recv(w, node, s, c.max);

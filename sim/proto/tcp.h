@@ -74,7 +74,9 @@ void tcp_notify(World& w, int32_t node, int32_t sock, TcpNote note);
 // The console's side of tcp_notify, and `tcp recv` for a console-owned socket.
 void tcp_console_note(World& w, int32_t node, int32_t sock, TcpNote note);
 void tcp_console_recv(World& w, int32_t node, int32_t sock, std::optional<uint32_t> max);
-void tcp_console_send(World& w, int32_t node, int32_t sock, const wire::Bytes& data);
+// `tcp send SOCK TEXT` or `--bytes N` (then nothing of size N is made at once).
+void tcp_console_send(World& w, int32_t node, int32_t sock, const std::string& text,
+                      std::optional<uint32_t> bytes);
 // hping3 sees every TCP segment that reaches its node, before the stack does (as a
 // packet capture would), so that it can print the answers to what it sent.
 void hping3_observe(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::TcpHeader& tcp,

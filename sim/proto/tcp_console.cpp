@@ -43,19 +43,21 @@ void serve_readers(World& w, int32_t node, int32_t si) {
   }
 }
 
+// Hands the send buffer the waiting `tcp send` bytes, made only now: one more than it has
+// room for, so that tcp_send sees data left over and asks to be told when space frees.
 void push_unsent(World& w, int32_t node, int32_t si) {
   TcpSocket& s = sock(w, node, si);
   if (s.console_unsent.empty()) return;
-  std::vector<uint8_t> rest = std::move(s.console_unsent);
-  s.console_unsent.clear();
+  const wire::Bytes part = s.console_unsent.peek(tcp_send_space(s) + 1);
   std::string error;
-  const int64_t n = tcp_send(w, node, si, rest, error);
+  const int64_t n = tcp_send(w, node, si, part, error);
   TcpSocket& t = sock(w, node, si);
   if (n < 0) {
+    t.console_unsent.clear();
     say(w, node, si, error);
     return;
   }
-  t.console_unsent.assign(rest.begin() + n, rest.end());
+  t.console_unsent.consume(static_cast<uint64_t>(n));
   if (t.console_unsent.empty())
     say(w, node, si, "send returned " + std::to_string(t.console_send_total) + ": all of it is in the send buffer");
 }
@@ -137,27 +139,32 @@ void tcp_console_recv(World& w, int32_t node, int32_t si, std::optional<uint32_t
 }
 
 // Used by commands.cpp for `tcp send`: a blocking send() queues everything eventually.
-void tcp_console_send(World& w, int32_t node, int32_t si, const wire::Bytes& data) {
+void tcp_console_send(World& w, int32_t node, int32_t si, const std::string& text,
+                      std::optional<uint32_t> bytes) {
   TcpSocket& s = sock(w, node, si);
+  const uint64_t size = bytes ? *bytes : text.size();
   if (!s.console_unsent.empty()) {
-    s.console_unsent.insert(s.console_unsent.end(), data.begin(), data.end());
-    s.console_send_total += data.size();
+    s.console_unsent.push(text, bytes);
+    s.console_send_total += size;
     return;
   }
+  PendingPayload data;
+  data.push(text, bytes);
   std::string error;
-  const int64_t n = tcp_send(w, node, si, data, error);
+  const int64_t n = tcp_send(w, node, si, data.peek(tcp_send_space(s) + 1), error);
   if (n < 0) {
     say(w, node, si, error);
     return;
   }
   TcpSocket& t = sock(w, node, si);
-  if (static_cast<size_t>(n) == data.size()) {
+  if (static_cast<uint64_t>(n) == size) {
     say(w, node, si, "send returned " + std::to_string(n));
     return;
   }
-  t.console_unsent.assign(data.begin() + n, data.end());
-  t.console_send_total = data.size();
-  say(w, node, si, "send blocks: " + bytes_word(static_cast<size_t>(n)) + " of " + std::to_string(data.size()) +
+  data.consume(static_cast<uint64_t>(n));
+  t.console_unsent = std::move(data);
+  t.console_send_total = size;
+  say(w, node, si, "send blocks: " + bytes_word(static_cast<size_t>(n)) + " of " + std::to_string(size) +
                        " fit in the send buffer; the rest follows as ACKs free it");
 }
 

@@ -13,6 +13,7 @@
 #include "sim/proto/tcp_cc.h"
 #include "sim/proto/tcp_rtt.h"
 #include "sim/proto/tcp_seq.h"
+#include "sim/scenario/command.h"
 #include "sim/wire/address.h"
 
 namespace tcplab {
@@ -152,7 +153,7 @@ struct TcpSocket {
   std::string error;          // the last error reported ("Connection reset by peer")
   std::deque<uint32_t> readers;  // pending `tcp recv` (manual read) sizes, in call order
   bool writable_wanted = false;  // the owner hit a full send buffer: tell it when space frees
-  std::vector<uint8_t> console_unsent;
+  PendingPayload console_unsent;       // `tcp send` beyond the buffer, made as it is taken
   uint64_t console_send_total = 0;      // size of the `tcp send` in progress
   int console_accepts = 0;              // `tcp accept` calls waiting for a connection  // `tcp send` beyond the buffer: a blocking send's rest
 

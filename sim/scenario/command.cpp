@@ -660,7 +660,13 @@ Command parse_ping(Words& w) {
   auto operands = getopt(w, "c:i:s:t:W:bn", usage, [&](char o, const Token&, const Token* a) {
     switch (o) {
       case 'c': c.count = int(number(w, *a, "count", 1, std::numeric_limits<int>::max())); break;
-      case 'i': c.interval = seconds(w, *a, "timing interval", false); break;
+      case 'i':
+        c.interval = seconds(w, *a, "timing interval", false);
+        // iputils' floor for a user: below it one ping would be millions of echoes a run.
+        if (c.interval < 2 * kMs)
+          fail(a->offset, "ping: cannot flood, minimal interval must be >= 2 ms, use -i 0.002 (or higher), not " +
+                              quoted(a->text));
+        break;
       case 's': c.size = int(number(w, *a, "packet size", 0, kMaxUdpPayload)); break;
       case 't': c.ttl = int(number(w, *a, "ttl", 1, 255)); break;
       case 'W': c.linger = seconds(w, *a, "linger time", true); break;
@@ -996,6 +1002,40 @@ std::vector<uint8_t> command_payload(const std::string& text, std::optional<uint
   std::vector<uint8_t> b(*bytes);
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>('0' + i % 10);
   return b;
+}
+
+void PendingPayload::push(const std::string& text, std::optional<uint32_t> bytes) {
+  Piece p;
+  if (bytes) p.bytes = *bytes;
+  else p.text = text, p.bytes = text.size();
+  if (p.bytes == 0) return;
+  size_ += p.bytes;
+  pieces_.push_back(std::move(p));
+}
+
+std::vector<uint8_t> PendingPayload::peek(size_t max) const {
+  std::vector<uint8_t> out;
+  out.reserve(static_cast<size_t>(std::min<uint64_t>(max, size_)));
+  for (const Piece& p : pieces_) {
+    for (uint64_t i = p.done; i < p.bytes && out.size() < max; ++i)
+      out.push_back(p.text.empty() ? static_cast<uint8_t>('0' + i % 10) : static_cast<uint8_t>(p.text[i]));
+    if (out.size() >= max) break;
+  }
+  return out;
+}
+
+void PendingPayload::consume(uint64_t n) {
+  n = std::min(n, size_);
+  size_ -= n;
+  size_t gone = 0;
+  while (n > 0) {
+    Piece& p = pieces_[gone];
+    const uint64_t take = std::min(n, p.bytes - p.done);
+    p.done += take;
+    n -= take;
+    if (p.done == p.bytes) ++gone;
+  }
+  pieces_.erase(pieces_.begin(), pieces_.begin() + static_cast<long>(gone));
 }
 
 }  // namespace tcplab

@@ -145,6 +145,31 @@ Result<Command> parse_command(std::string_view line);
 // recognisable filler, "0123456789" repeated.
 std::vector<uint8_t> command_payload(const std::string& text, std::optional<uint32_t> bytes);
 
+// The bytes of `tcp send` calls that no send buffer has taken yet, in order. A `--bytes N`
+// send is kept as a count and its filler made only as the buffer takes it, so
+// `tcp send s1 --bytes 1000000000` never holds 1 GB (nor copies it into every snapshot).
+class PendingPayload {
+ public:
+  void push(const std::string& text, std::optional<uint32_t> bytes);  // command_payload's bytes
+  bool empty() const { return size_ == 0; }
+  uint64_t size() const { return size_; }
+  std::vector<uint8_t> peek(size_t max) const;  // the next min(max, size()) bytes
+  void consume(uint64_t n);                     // drops the first n (at most size())
+  void clear() {
+    pieces_.clear();
+    size_ = 0;
+  }
+
+ private:
+  struct Piece {
+    std::string text;    // TEXT, or empty for a --bytes filler
+    uint64_t bytes = 0;  // the piece's length
+    uint64_t done = 0;   // how much of it is gone
+  };
+  std::vector<Piece> pieces_;  // few: one per `tcp send` waiting
+  uint64_t size_ = 0;
+};
+
 // The first word(s) of the command, e.g. "ping", "route add", "udp sendto": for messages.
 std::string command_name(const Command& c);
 

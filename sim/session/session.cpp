@@ -263,6 +263,9 @@ bool Session::step_back(StepUnit u) {
 std::optional<std::string> Session::run_command(int32_t node, std::string_view line) {
   if (live_) return kLiveNoCommands;
   if (node < 0 || static_cast<size_t>(node) >= world_.nodes().size()) return "no such node";
+  // Refused here, not recorded: saved as a [[step]], it would make a file that cannot load.
+  if (world_.nodes()[static_cast<size_t>(node)].is_switch())
+    return world_.nodes()[static_cast<size_t>(node)].name + " is a switch: switches have no console";
   std::string text(line);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
   while (!text.empty() && text.front() == ' ') text.erase(text.begin());
