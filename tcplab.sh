@@ -114,7 +114,14 @@ case "$cmd" in
       -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
     cmake --build "$FUZZ_BUILD_DIR" -j "$(nproc)"
     cd "$FUZZ_BUILD_DIR"
-    ctest --output-on-failure -j "$(nproc)" -L '^fuzz$' "$@" ;;
+    status=0
+    ctest --output-on-failure -j "$(nproc)" -L '^fuzz$' "$@" || status=$?
+    # How many inputs each target ran (libFuzzer's -print_final_stats, in ctest's log): a
+    # target that ran few found little, and CI's log should say so.
+    awk '/^fuzz [a-z_]+: [0-9]+ s on /{name=$2; secs=$3}
+         /^stat::number_of_executed_units:/{sub(":", "", name); printf "  fuzz_%-12s %10d inputs in %s s\n", name, $2, secs}' \
+      Testing/Temporary/LastTest.log
+    exit $status ;;
   -h|--help|help)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)

@@ -21,6 +21,6 @@ dict=$src/tests/fuzz/dicts/$name.dict
 if [ -f "$dict" ]; then set -- "-dict=$dict" "$@"; fi
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-echo "fuzz $name: $secs s on $corpus and $*"
+echo "fuzz $name: $secs s on $corpus${*:+ and $*}"
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "$corpus" "$@"
