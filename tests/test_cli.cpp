@@ -425,6 +425,28 @@ TEST_SUITE("cli: run, bad input") {
     CHECK(p.out.empty());
   }
 
+  TEST_CASE("--format none prints nothing - the same run as any other format - and --pcap still gets every packet") {
+    // The world does not record its trace then (issue 6: the simulation alone, measured by
+    // --stats), but what happens is the same: as many events, the same packets.
+    auto executed = [](const std::string& err) {
+      const size_t at = err.find("events executed: ");
+      return at == std::string::npos ? std::string() : err.substr(at + 17, err.find('\n', at) - at - 17);
+    };
+    const Proc none = tcplab_run({"run", "lost-data", "--format", "none", "--stats"});
+    CHECK(none.code == 0);
+    CHECK(none.out.empty());
+    const Proc table = tcplab_run({"run", "lost-data", "--format", "table", "--stats"});
+    CHECK(table.code == 0);
+    CHECK(!executed(none.err).empty());
+    CHECK(executed(none.err) == executed(table.err));
+
+    const std::string a = temp_dir() + "/none.pcap", b = temp_dir() + "/jsonl.pcap";
+    CHECK(tcplab_run({"run", "lost-data", "--format", "none", "--pcap", a}).code == 0);
+    CHECK(tcplab_run({"run", "lost-data", "--format", "jsonl", "--pcap", b}).code == 0);
+    CHECK(pcap_records(slurp(a)) > 10);
+    CHECK(slurp(a) == slurp(b));
+  }
+
   TEST_CASE("a bad --until") {
     for (const char* v : {"5parsecs", "abc", "-5ms", ""}) {
       CAPTURE(v);

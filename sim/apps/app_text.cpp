@@ -1,6 +1,8 @@
 #include "sim/apps/app_text.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace tcplab {
 
@@ -29,10 +31,19 @@ std::string format_rate(uint64_t bytes, Time t) {
 
 // Bytes [offset, offset + n) of `pattern` repeated: content a student recognises in the
 // packet inspector, and that a receiver can check byte by byte.
+// Copied a run of the pattern at a time: a bulk sender makes megabytes of it a second,
+// and a division per byte was a quarter of a 100-flow benchmark's time.
 wire::Bytes filler(const std::string& pattern, uint64_t offset, size_t n) {
   wire::Bytes out(n);
-  const uint64_t len = pattern.size();
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(pattern[(offset + i) % len]);
+  const size_t len = pattern.size();
+  if (len == 0 || n == 0) return out;
+  size_t at = static_cast<size_t>(offset % len), i = 0;
+  while (i < n) {
+    const size_t run = std::min(len - at, n - i);
+    std::memcpy(out.data() + i, pattern.data() + at, run);
+    i += run;
+    at = 0;
+  }
   return out;
 }
 

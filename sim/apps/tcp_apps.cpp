@@ -22,7 +22,7 @@
 namespace tcplab {
 namespace {
 
-// Enough per call to keep a 16 KB send buffer full without copying megabytes per note.
+// What an echo server reads at least per call.
 constexpr size_t kChunk = 4096;
 constexpr size_t kReadMax = 65536;
 
@@ -58,6 +58,13 @@ const TcpSocket& sock_at(World& w, int32_t node, int32_t sock) {
   return w.node(node).tcp[static_cast<size_t>(sock)];
 }
 std::string sid(World& w, int32_t node, int32_t sock) { return tcp_sock_id(sock_at(w, node, sock)); }
+
+// How much a sending program offers send() at once: one byte more than the send buffer
+// has room for. send() then takes what fits and, as it could not take all, asks to be
+// told when room frees (TcpNote::Writable); nothing more is made only to be refused.
+size_t send_size(World& w, int32_t node, int32_t sock) {
+  return tcp_send_space(sock_at(w, node, sock)) + 1;
+}
 Endpoint peer_of(World& w, int32_t node, int32_t sock) {
   const TcpSocket& s = sock_at(w, node, sock);
   return Endpoint{s.remote_addr, s.remote_port};
@@ -239,8 +246,7 @@ void file_service(World& w, int32_t node, int32_t pid, int32_t sock) {
       close_quietly(w, node, sock);
       return;
     }
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(
-        c->size - c->queued, std::max(tcp_send_space(sock_at(w, node, sock)), kChunk)));
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(c->size - c->queued, send_size(w, node, sock)));
     const wire::Bytes data = filler(c->file + " ", c->queued, want);
     std::string error;
     const int64_t n = tcp_send(w, node, sock, data, error);
@@ -376,7 +382,7 @@ void bulk_send_fill(World& w, int32_t node, int32_t pid) {
       finish(w, node, pid);
       return;
     }
-    size_t want = std::max(tcp_send_space(sock_at(w, node, sock)), kChunk);
+    size_t want = send_size(w, node, sock);
     if (s->limited) want = static_cast<size_t>(std::min<uint64_t>(want, s->total - s->queued));
     const wire::Bytes data = filler(kPattern, s->queued, want);
     std::string error;
@@ -452,8 +458,7 @@ void requests_send(World& w, int32_t node, int32_t pid) {
     RequestsProgram* s = state<RequestsProgram>(w, node, pid);
     if (!s || s->req_queued >= s->size) return;
     const int32_t sock = s->sock;
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(
-        s->size - s->req_queued, std::max(tcp_send_space(sock_at(w, node, sock)), kChunk)));
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(s->size - s->req_queued, send_size(w, node, sock)));
     const wire::Bytes data = filler(request_pattern(s->done + 1), s->req_queued, want);
     std::string error;
     const int64_t n = tcp_send(w, node, sock, data, error);

@@ -77,6 +77,9 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 
   const auto wall_start = std::chrono::steady_clock::now();
   World world = World::from_scenario(sc);
+  // Nothing to print and no pcap: the world need not record its trace at all (the
+  // simulation alone, as the benchmarks against ns-3 measure it).
+  if (o.format == "none" && !pcap) world.set_tracing(false);
   const TraceContext ctx = world.trace_context();
   std::unique_ptr<JsonlWriter> jsonl;
   std::unique_ptr<TableWriter> table;
@@ -89,7 +92,7 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
       if (pcap) pcap->add(e);
       if (jsonl) jsonl->write(e);
       else if (table) table->write(e);
-      else all.push_back(std::move(e));
+      else if (o.format == "ladder") all.push_back(std::move(e));
     }
   };
   while (true) {
@@ -158,8 +161,8 @@ int parse_run(const std::vector<std::string>& args, std::ostream& out, std::ostr
       o.sets.push_back("seed=" + v);
     } else if (a == "--format") {
       if (!value(v)) return 2;
-      if (v != "ladder" && v != "table" && v != "jsonl") {
-        err << "tcplab run: unknown format '" << v << "' (expected ladder, table or jsonl)\n";
+      if (v != "ladder" && v != "table" && v != "jsonl" && v != "none") {
+        err << "tcplab run: unknown format '" << v << "' (expected ladder, table, jsonl or none)\n";
         return 2;
       }
       o.format = v;
@@ -268,6 +271,7 @@ usage:
       --until DUR      stop time (default: the scenario's duration), e.g. 500ms, 3s
       --seed N         override the scenario's seed
       --format F       ladder (default, an ASCII sequence diagram) | table | jsonl
+                       | none (print nothing: with --stats, the simulation's speed)
       --out FILE       write the trace there instead of stdout
       --pcap FILE      write every packet on every link as pcap (opens in Wireshark)
       --set KEY=VALUE  override a scenario value, e.g. --set link.loss=0.2

@@ -178,6 +178,9 @@ void World::run_command(int32_t node, const Command& cmd, const std::string& tex
 
 void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
                         const wire::Bytes& frame, DropWhy why, bool retx) {
+#ifndef TCPLAB_CHECK_INVARIANTS
+  if (!tracing_) return;
+#endif
   TraceEvent e;
   e.t = now_;
   e.ev = kind;
@@ -190,12 +193,14 @@ void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
   p.retx = retx;
   e.data = std::move(p);
 #ifdef TCPLAB_CHECK_INVARIANTS
-  checker_.feed(*this, e);
+  checker_.feed(*this, e);  // the frame ledger needs every packet event, traced or not
+  if (!tracing_) return;
 #endif
   trace_.push_back(std::move(e));
 }
 
 void World::print(int32_t node, std::string text, std::string sock) {
+  if (!tracing_) return;
   TraceEvent e;
   e.t = now_;
   e.ev = EvKind::App;

@@ -95,6 +95,7 @@ void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at) {
     case TcpTimerKind::Persist: s.persist_at = at; break;
     default: break;
   }
+  if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();
   e.ev = EvKind::Timer;
@@ -110,6 +111,7 @@ void timer_cancel(World& w, int32_t node, int32_t si, TcpTimerKind k) {
   if (id == 0) return;
   w.cancel(id);
   id = 0;
+  if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();
   e.ev = EvKind::Timer;
@@ -141,6 +143,7 @@ void cc_trace(World& w, int32_t node, int32_t si) {
   s.shown_ssthresh = ssthresh;
   s.shown_srtt = srtt;
   s.shown_rto = rto;
+  if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();
   e.ev = EvKind::Cc;
@@ -211,6 +214,7 @@ void tcp_set_state(World& w, int32_t node, int32_t si, TcpState to, const std::s
   const TcpState from = s.state;
   if (from == to) return;
   s.state = to;
+  if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();
   e.ev = EvKind::State;

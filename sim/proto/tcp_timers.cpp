@@ -12,6 +12,7 @@ namespace {
 using namespace wire::tcpflag;
 
 void emit_fire(World& w, int32_t node, int32_t si, TcpTimerKind k) {
+  if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();
   e.ev = EvKind::Timer;
