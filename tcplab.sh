@@ -136,7 +136,9 @@ case "$cmd" in
     PACKAGES+=("${BENCH_PACKAGES[@]}")
     install_packages
     BENCH_BUILD_DIR=${TCPLAB_BENCH_BUILD_DIR:-$BUILD_DIR-bench}
-    cmake -S "$ROOT" -B "$BENCH_BUILD_DIR" -DTCPLAB_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+    # No test suite in this build (BUILD_TESTING=OFF): it measures, the normal build tests.
+    cmake -S "$ROOT" -B "$BENCH_BUILD_DIR" -DTCPLAB_BENCH=ON -DBUILD_TESTING=OFF \
+      -DCMAKE_BUILD_TYPE=Release >/dev/null
     cmake --build "$BENCH_BUILD_DIR" -j "$(nproc)"
     if [ -x "$BENCH_BUILD_DIR/tcplab_micro_bench" ]; then
       echo "== micro benchmarks (tcplab_micro_bench)"

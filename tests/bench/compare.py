@@ -183,8 +183,8 @@ def main():
     p.add_argument("--quick", action="store_true",
                    help="to try it: 1 round, 2 simulated seconds of dumbbell, default list " + " ".join(QUICK))
     p.add_argument("--seconds", type=int, default=None, help="simulated seconds of the dumbbell (default 10)")
-    p.add_argument("--tolerance", type=float, default=0.03,
-                   help="how far the work of the two may differ, as a fraction (default 0.03)")
+    p.add_argument("--tolerance", type=float, default=0.05,
+                   help="how far the work of the two may differ, as a fraction (default 0.05)")
     p.add_argument("--no-results", action="store_true", help="do not append to tests/bench/RESULTS.md")
     args = p.parse_args()
 
