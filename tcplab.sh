@@ -10,6 +10,9 @@
 #   ./tcplab.sh build        set-up and build only
 #   ./tcplab.sh fuzz [ARGS]  the fuzz targets, built with clang in build-fuzz/, each run for
 #                            $TCPLAB_FUZZ_SECONDS (default 30) s: ctest -L fuzz [ARGS]
+#   ./tcplab.sh bench [ARGS] the benchmarks, built Release with ns-3 (libns3-dev) in build-bench/:
+#                            the micro benchmarks, then tests/bench/compare.sh [ARGS] (tcplab
+#                            against ns-3; ROUNDS=1 ./tcplab.sh bench --quick to try it)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -27,6 +30,9 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   iproute2 libcap2-bin util-linux procps python3 iputils-ping net-tools traceroute
 )
+
+# Packages only `./tcplab.sh bench` needs: ns-3 for the peer programs of the macro benchmarks.
+BENCH_PACKAGES=(libns3-dev)
 
 missing_packages() {
   local p
@@ -122,9 +128,29 @@ case "$cmd" in
          /^stat::number_of_executed_units:/{sub(":", "", name); printf "  fuzz_%-12s %10d inputs in %s s\n", name, $2, secs}' \
       Testing/Temporary/LastTest.log
     exit $status ;;
+  bench)
+    # A build of its own (Release, -DTCPLAB_BENCH=ON): the normal targets plus the micro
+    # benchmarks and the ns-3 peer programs (tests/bench/bench.cmake). ns-3 is a bench-only
+    # package: the normal build and tests do not need it.
+    shift
+    PACKAGES+=("${BENCH_PACKAGES[@]}")
+    install_packages
+    BENCH_BUILD_DIR=${TCPLAB_BENCH_BUILD_DIR:-$BUILD_DIR-bench}
+    # No test suite in this build (BUILD_TESTING=OFF): it measures, the normal build tests.
+    cmake -S "$ROOT" -B "$BENCH_BUILD_DIR" -DTCPLAB_BENCH=ON -DBUILD_TESTING=OFF \
+      -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BENCH_BUILD_DIR" -j "$(nproc)"
+    if [ -x "$BENCH_BUILD_DIR/tcplab_micro_bench" ]; then
+      echo "== micro benchmarks (tcplab_micro_bench)"
+      "$BENCH_BUILD_DIR/tcplab_micro_bench"
+    else
+      echo "tcplab.sh: no micro benchmarks in this tree (tests/bench/micro/): skipped"
+    fi
+    exec "$ROOT/tests/bench/compare.sh" --build "$BENCH_BUILD_DIR" "$@" ;;
   -h|--help|help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+    # The comment block at the top, however long it grows.
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
   *)
-    echo "tcplab.sh: unknown command '$cmd' (expected: run, test, build, fuzz, or nothing)" >&2
+    echo "tcplab.sh: unknown command '$cmd' (expected: run, test, build, fuzz, bench, or nothing)" >&2
     exit 2 ;;
 esac
