@@ -74,7 +74,8 @@ void check_connections(const ScaleOptions& o) {
   if (c.client_established != size_t(o.connections) || c.server_established != size_t(o.connections))
     print_info("WARNING", "not every connection is established: the figures below do not measure the target");
   const double mib = rss_peak / 1024.0;
-  print_figure("peak memory (process, MiB)", mib, "MiB", 1024.0 * o.connections / 100'000);
+  print_figure("peak memory (whole process)", mib, "MiB", 1024.0 * o.connections / 100'000);
+  if (o.connections != 100'000) print_info("", "(the target scaled to this many connections: 1 GB per 100,000)");
   std::snprintf(buf, sizeof buf, "%.0f bytes per connection (peak minus start, both ends)",
                 (rss_peak - rss_start) * 1024.0 / o.connections);
   print_info("per connection", buf);

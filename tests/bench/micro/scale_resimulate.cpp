@@ -79,6 +79,12 @@ void check_resimulate(const ScaleOptions& o) {
   }
   std::snprintf(name, sizeof name, "worst: %.2f ms at %s", worst, format_duration(worst_at).c_str());
   print_info("handshake", name);
+  // That the rebuild really simulates: what it recorded up to the lesson's end.
+  s->seek(end);
+  s->clear_interventions();
+  std::snprintf(name, sizeof name, "%zu trace events, %llu world events to %s", s->trace().size(),
+                static_cast<unsigned long long>(s->world().events_executed()), format_duration(end).c_str());
+  print_info("one re-simulation", name);
 
   // Every lesson at its end (information: the target names the default lesson).
   std::printf("  every lesson, 0 -> its end (median ms):\n");
