@@ -11,7 +11,7 @@ namespace tcplab::bench {
 struct ScaleOptions {
   int connections = 100'000;  // check "connections"
   int clients = 100;          // client hosts the connections come from
-  int rounds = 3;             // repetitions of timed runs (medians are printed)
+  int rounds = 5;             // repetitions of timed runs (medians are printed)
 };
 
 // One line: "  NAME   VALUE UNIT   target <= T UNIT   PASS".
