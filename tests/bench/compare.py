@@ -8,8 +8,8 @@ tcplab, ns-3, tcplab, ns-3 ... for ROUNDS rounds, measuring the wall time and pe
 memory of each process (wait4's rusage). It prints the medians and the ratios ns-3/tcplab,
 and appends the table with a description of the machine to tests/bench/RESULTS.md.
 
-When the work differs it prints both figures and no ratio: a ratio of different work means
-nothing."""
+When the work differs it prints both figures and no ratio (a ratio of different work means
+nothing), and exits with 3; bad arguments exit with 2, a failed run with 1."""
 import argparse
 import datetime
 import os
@@ -206,6 +206,7 @@ def main():
         if not os.access(path, os.X_OK):
             fail(f"{path} is missing: build with -DTCPLAB_BENCH=ON first (./tcplab.sh bench does)")
 
+    host = machine()  # before the runs: the commit measured, not one made meanwhile
     tmp = tempfile.mkdtemp(prefix="tcplab-compare-")
     rows = []
     try:
@@ -264,7 +265,7 @@ def main():
                      f"| {wr} | {mib(r['tl_rss'])} | {mib(r['ns_rss'])} | {mr} |")
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     head = (f"### {when}: medians of {rounds} round{'s' if rounds > 1 else ''}"
-            f"{' (--quick)' if args.quick else ''}\n\n{machine()}\n")
+            f"{' (--quick)' if args.quick else ''}\n\n{host}\n")
     text = head + "\n" + "\n".join(table) + "\n"
     print()
     print(text)
