@@ -138,6 +138,7 @@ void hping3_start(World& w, int32_t node, const CmdHping3& cmd) {
   s.src = *src;
   w.print(node, banner);
   const int32_t id = add_program(n, std::move(s));
+  n.ran_hping3 = true;
   send_probe(w, node, *find_program(w.node(node), id));
 }
 
@@ -151,6 +152,7 @@ void hping3_timer(World& w, int32_t node, Program& p) {
 void hping3_observe(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::TcpHeader& tcp,
                     size_t payload_len) {
   (void)payload_len;  // hping3 reports the IP length, which already counts the payload
+  if (!w.node(node).ran_hping3) return;
   for (Program& p : w.node(node).programs) {
     auto* s = std::get_if<Hping3Program>(&p.state);
     if (p.done || !s) continue;

@@ -2,14 +2,19 @@
 // program they belong to.
 #include "sim/apps/programs.h"
 
+#include <algorithm>
+
 #include "sim/net/layers.h"
 
 namespace tcplab {
 
+// Programs are only ever appended, with growing ids: a binary search (a storm of 10,000
+// short connections has 10,000 programs on one node).
 Program* find_program(Node& n, int32_t id) {
-  for (Program& p : n.programs)
-    if (p.id == id && !p.done) return &p;
-  return nullptr;
+  auto it = std::lower_bound(n.programs.begin(), n.programs.end(), id,
+                             [](const Program& p, int32_t v) { return p.id < v; });
+  if (it == n.programs.end() || it->id != id || it->done) return nullptr;
+  return &*it;
 }
 
 int32_t add_program(Node& n, ProgramState state) {

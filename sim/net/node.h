@@ -166,7 +166,8 @@ struct Node {
   // port (they listen on every address). Values index `tcp`.
   std::unordered_map<TcpConnKey, int32_t, TcpConnKey::Hash> tcp_conns;
   std::unordered_map<uint16_t, int32_t> tcp_listeners;
-  std::vector<Program> programs;
+  std::vector<Program> programs;   // in id order: only ever appended
+  bool ran_hping3 = false;         // hping3 was started here: TCP segments are shown to it
   uint16_t next_ip_id = 1;
   int32_t next_sock_id = 1;        // s1, s2 … shared by every kind of socket
   int32_t next_program_id = 1;
