@@ -5,6 +5,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,14 @@ struct Mac {
   static constexpr Mac broadcast() { return Mac{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
   bool is_broadcast() const { return *this == broadcast(); }
   bool is_multicast() const { return (b[0] & 1) != 0; }
+  // Equality as one 48-bit number, not a byte-wise memcmp call: a switch compares each
+  // frame's two addresses with every entry of its MAC table.
+  uint64_t key() const {
+    uint64_t k = 0;
+    std::memcpy(&k, b.data(), b.size());
+    return k;
+  }
+  bool operator==(const Mac& o) const { return key() == o.key(); }
   auto operator<=>(const Mac&) const = default;
 };
 std::string to_string(const Mac& m);  // "02:00:00:00:00:01"
