@@ -131,4 +131,6 @@ has picker-en.txt dlg_open
 # under the narration).
 "$bin" "$out/scenarios/udp-lines.toml" --lang zh --screenshot narrow-zh.png --at 2ms --size 1024x768
 png narrow-zh.png 1024x768
+# The monkey on the lesson: clicks, reveals, switches program tabs and languages at random.
+"$bin" "$out/scenarios/udp-lines.toml" --monkey 4s --monkey-seed 8 --size 1280x720
 echo "course: all good (in $out)"
