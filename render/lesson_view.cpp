@@ -143,9 +143,9 @@ void draw_program_code(const LessonProgram& prog, size_t index, const Palette& p
   ImGuiStorage* store = ImGui::GetStateStorage();
   const ImGuiID key = ImGui::GetID("lit"), height_key = ImGui::GetID("lit_h");
   const int lit_key = static_cast<int>(prog.lit_at / kMs) * 64 + static_cast<int>(index % 64) + 1;
-  const int view_h_px = static_cast<int>(ImGui::GetWindowHeight());
-  const bool resized = store->GetInt(height_key, -1) != view_h_px;
-  store->SetInt(height_key, view_h_px);
+  const int view_px = static_cast<int>(ImGui::GetWindowHeight()) * 16384 + static_cast<int>(ImGui::GetWindowWidth());
+  const bool resized = store->GetInt(height_key, -1) != view_px;
+  store->SetInt(height_key, view_px);
   if ((store->GetInt(key, 0) != lit_key || resized) && lit_top >= 0) {
     const float view_h = ImGui::GetWindowHeight();
     const float target = lit_bottom - lit_top <= view_h * 0.6f ? lit_top - view_h * 0.3f : lit_top;
@@ -167,7 +167,8 @@ void draw_programs(const LessonModel& m, LessonState& st, const Palette& p) {
     const std::string label = prog.name + "###prog" + std::to_string(i);
     if (!ImGui::BeginTabItem(label.c_str(), nullptr, flags)) continue;
     st.program_tab = static_cast<int>(i);
-    if (!prog.node.empty()) {
+    // Where the program runs, when the panel has room for it beside a few lines of code.
+    if (!prog.node.empty() && ImGui::GetContentRegionAvail().y > ImGui::GetTextLineHeightWithSpacing() * 6) {
       ImGui::PushStyleColor(ImGuiCol_Text, p.dim);
       ImGui::Text(tr("runs on %s"), prog.node.c_str());
       ImGui::PopStyleColor();
@@ -198,14 +199,15 @@ void draw_narration(const Session& s, const LessonModel& m, const LessonState& s
   // Scroll the latest narration into view when it changes (the student may scroll freely
   // in between): its whole block with the "next" line below it when that fits; at the end
   // of the lesson, the questions.
-  // A new size counts as a change too: the first frames draw before the layout is applied.
+  // A new size counts as a change too: the first frames draw before the layout is applied
+  // (a narrow first frame wraps the text into a tall column).
   ImGuiStorage* store = ImGui::GetStateStorage();
   const ImGuiID key = ImGui::GetID("said"), height_key = ImGui::GetID("said_h");
   const int said_key = static_cast<int>(m.said) * 4 + (language() == Lang::Zh ? 2 : 0) + (m.at_end ? 1 : 0);
-  const int view_h_px = static_cast<int>(ImGui::GetWindowHeight());
-  const bool changed = store->GetInt(key, -1) != said_key || store->GetInt(height_key, -1) != view_h_px;
+  const int view_px = static_cast<int>(ImGui::GetWindowHeight()) * 16384 + static_cast<int>(ImGui::GetWindowWidth());
+  const bool changed = store->GetInt(key, -1) != said_key || store->GetInt(height_key, -1) != view_px;
   store->SetInt(key, said_key);
-  store->SetInt(height_key, view_h_px);
+  store->SetInt(height_key, view_px);
   float block_top = -1, block_bottom = -1;
 
   if (m.lines.empty()) {
@@ -310,8 +312,11 @@ void draw_lesson(const Session& s, UiState& ui, Intents& out) {
     draw_programs(m, ui.lesson, p);
     ImGui::EndChild();
   } else {
-    // Narrow: the program under the narration.
-    const float narration_h = std::floor(area.y * 0.5f);
+    // Narrow: the program under the narration, with room for a few lines of code (the tabs,
+    // the "runs on" line and the scrollbar take three) when the panel has it.
+    const float line_h = ImGui::GetTextLineHeightWithSpacing();
+    const float code_h = std::min(std::max(area.y * 0.55f, line_h * 9), area.y - line_h * 3);
+    const float narration_h = std::floor(std::max(area.y - code_h, line_h * 2));
     ImGui::BeginChild("##lesson_text", ImVec2(0, narration_h), false);
     draw_narration(s, m, ui.lesson, p, out);
     ImGui::EndChild();
