@@ -213,6 +213,8 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           print_lines(w, node, format_arp_n(n, w.now()));
         } else if constexpr (std::is_same_v<T, CmdSockets>) {
           print_lines(w, node, c.ss ? format_ss(n, c, w.tcp_config()) : format_netstat(n, c));
+        } else if constexpr (std::is_same_v<T, CmdLsof>) {
+          print_lines(w, node, format_lsof(n, c));
         } else if constexpr (std::is_same_v<T, CmdRouteAdd>) {
           route_add(w, node, c);
         } else if constexpr (std::is_same_v<T, CmdRouteDel>) {
