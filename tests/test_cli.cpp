@@ -832,19 +832,49 @@ cmd = "ping"
     CHECK(contains(p.err, "title"));
   }
 
-  TEST_CASE("list prints one line per built-in scenario with its title") {
+  TEST_CASE("list prints the built-in scenarios grouped by chapter with their titles") {
     const Proc p = tcplab_run({"list"});
     CHECK(p.code == 0);
     CHECK(p.err.empty());
     const auto names = tcplab::scenario_testing::builtin_scenarios();
     const auto l = split_lines(p.out);
-    REQUIRE(l.size() == names.size());
-    for (size_t i = 0; i < names.size(); ++i) {
-      const tcplab::LoadResult lr = tcplab::load_scenario_file(scenario_path(names[i]));
+    // Heading lines start with a chapter number (or are "Other"); a scenario's line is
+    // "  NAME  [M.N]  TITLE", so its first word is still its name.
+    std::vector<std::string> listed;
+    int last_major = 0;
+    for (const std::string& line : l) {
+      CAPTURE(line);
+      if (!line.starts_with("  ")) {
+        CHECK((line == "Other" || (line[0] >= '1' && line[0] <= '9')));
+        continue;
+      }
+      const std::string rest = line.substr(2);
+      const std::string name = rest.substr(0, rest.find(' '));
+      listed.push_back(name);
+      const tcplab::LoadResult lr = tcplab::load_scenario_file(scenario_path(name));
       REQUIRE(lr.scenario.has_value());
-      CAPTURE(l[i]);
-      CHECK(l[i].starts_with(names[i] + "  "));
-      CHECK(tcplab::scenario_testing::trim(l[i].substr(names[i].size())) == lr.scenario->title);
+      std::string after = tcplab::scenario_testing::trim(rest.substr(name.size()));
+      if (!lr.scenario->chapter.empty()) {
+        CHECK(after.starts_with(lr.scenario->chapter + " "));
+        after = tcplab::scenario_testing::trim(after.substr(lr.scenario->chapter.size()));
+        CHECK(lr.scenario->chapter_major >= last_major);  // in course order
+        last_major = lr.scenario->chapter_major;
+      }
+      CHECK(after == lr.scenario->title);
     }
+    std::sort(listed.begin(), listed.end());
+    CHECK(listed == names);
   }
+
+  TEST_CASE("list --lang zh prints Chinese titles and refuses other languages") {
+    Proc p = tcplab_run({"list", "--lang", "zh"});
+    CHECK(p.code == 0);
+    CHECK(contains(p.out, "三次握手"));
+    p = tcplab_run({"list", "--lang", "fr"});
+    CHECK(p.code == 2);
+    CHECK(contains(p.err, "--lang must be en or zh"));
+    p = tcplab_run({"list", "extra"});
+    CHECK(p.code == 2);
+  }
+
 }

@@ -21,6 +21,7 @@
 #include "sim/trace/ladder.h"
 #include "sim/trace/pcap_writer.h"
 #include "sim/trace/table.h"
+#include "sim/view/course_catalog.h"
 
 namespace tcplab {
 namespace fs = std::filesystem;
@@ -216,25 +217,30 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   return rc;
 }
 
-int list(std::ostream& out, std::ostream& err) {
+// The built-in scenarios grouped by course chapter (sim/view/course_catalog.h);
+// `--lang zh` prints the Chinese headings and titles.
+int list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Lang lang = Lang::En;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const bool lang_opt = args[i] == "--lang" && i + 1 < args.size();
+    if (lang_opt && (args[i + 1] == "en" || args[i + 1] == "zh")) {
+      lang = args[i + 1] == "zh" ? Lang::Zh : Lang::En;
+      ++i;
+    } else if (lang_opt) {
+      err << "tcplab list: --lang must be en or zh, not '" << args[i + 1] << "'\n";
+      return 2;
+    } else {
+      err << "tcplab list: unexpected '" << args[i] << "' (usage: tcplab list [--lang en|zh])\n";
+      return 2;
+    }
+  }
   const std::string dir = scenarios_dir();
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".toml") files.push_back(e.path());
-  if (ec || files.empty()) {
+  const std::vector<CourseEntry> entries = read_course_catalog(dir);
+  if (entries.empty()) {
     err << "tcplab list: no scenarios found in " << dir << "\n";
     return 1;
   }
-  std::sort(files.begin(), files.end());
-  size_t width = 0;
-  for (const fs::path& f : files) width = std::max(width, f.stem().string().size());
-  for (const fs::path& f : files) {
-    LoadResult lr = load_scenario_file(f.string());
-    std::string name = f.stem().string();
-    name.resize(width, ' ');
-    out << name << "  " << (lr.scenario ? lr.scenario->title : "(invalid: run tcplab check)") << "\n";
-  }
+  out << course_list_text(entries, lang);
   return 0;
 }
 
@@ -277,7 +283,7 @@ usage:
       --set KEY=VALUE  override a scenario value, e.g. --set link.loss=0.2
       --stats          print events, simulated and wall time, and peak memory on stderr
   tcplab check FILE...           validate scenario files (errors as FILE:LINE:COL: message)
-  tcplab list                    built-in scenarios with their titles
+  tcplab list [--lang en|zh]     built-in scenarios by course chapter, with their titles
   tcplab live …                  the same on the real Linux kernel (tcplab live --help)
   tcplab --help | --version
   (the GUI's own options: see below)
@@ -299,7 +305,7 @@ std::optional<int> cli_main(const std::vector<std::string>& args, std::ostream& 
   }
   if (cmd == "run") return parse_run(args, out, err);
   if (cmd == "check") return check(args, out, err);
-  if (cmd == "list") return list(out, err);
+  if (cmd == "list") return list(args, out, err);
   if (cmd == "live") return live_main(args, out, err);
   if (is_gui_option(cmd)) return std::nullopt;  // `tcplab --present …`: the GUI parses it
   if (cmd.size() > 1 && cmd[0] == '-') {

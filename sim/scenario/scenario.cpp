@@ -20,4 +20,25 @@ int Scenario::node_index(std::string_view name) const {
   return -1;
 }
 
+int Scenario::program_index(std::string_view name) const {
+  for (size_t i = 0; i < programs.size(); ++i) {
+    if (programs[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<std::string> ProgramSpec::lines() const {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < code.size()) {
+    size_t nl = code.find('\n', start);
+    if (nl == std::string::npos) nl = code.size();
+    std::string line = code.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out.push_back(std::move(line));
+    start = nl + 1;
+  }
+  return out;
+}
+
 }  // namespace tcplab

@@ -60,6 +60,12 @@ struct LinkSpec {
   SourcePos pos;
 };
 
+// Lines of a [[program]]: `line = "NAME:N"` or `"NAME:N-M"` on a step.
+struct ProgramLines {
+  int program = -1;        // index into Scenario::programs
+  int first = 0, last = 0; // 1-based, inclusive; first <= last
+};
+
 struct StepSpec {
   Time at = 0;
   int node = -1;
@@ -67,7 +73,27 @@ struct StepSpec {
   Command cmd;
   std::string say, say_zh;
   bool pause = false;
+  std::optional<ProgramLines> line;  // the program lines this step performs
   SourcePos pos;
+};
+
+// [[question]]: a question for the class, shown in the Lesson panel with its answer hidden
+// until revealed.
+struct QuestionSpec {
+  std::string ask, ask_zh, answer, answer_zh;
+  SourcePos pos;
+};
+
+// [[program]]: source code shown beside the narration (the lesson's steps mirror it line by
+// line through their `line`).
+struct ProgramSpec {
+  std::string name;  // unique in the scenario, e.g. "tcp_server.py"
+  int node = -1;     // the node that runs it; -1 when not said
+  std::string code;  // its first line is the first line of the code
+  SourcePos pos;
+
+  // The code split into lines (no trailing newline makes an extra empty line).
+  std::vector<std::string> lines() const;
 };
 
 enum class FaultAction : uint8_t { Drop, Delay, Duplicate, Corrupt };
@@ -96,6 +122,10 @@ struct TcpSettings {
 struct Scenario {
   std::string path;  // as given; empty for text loaded from memory
   std::string title, title_zh, summary, summary_zh;
+  // The course chapter "M.N" (chapter M, N-th lesson in it; sim/view/course_chapters.h);
+  // empty for a scenario that is not a lesson. chapter_major/minor are M and N (0 when empty).
+  std::string chapter;
+  int chapter_major = 0, chapter_minor = 0;
   uint64_t seed = 1;
   Time duration = 10 * kSec;
   TcpSettings tcp;
@@ -103,8 +133,11 @@ struct Scenario {
   std::vector<LinkSpec> links;
   std::vector<StepSpec> steps;  // in file order; the world orders them by `at`
   std::vector<FaultSpec> faults;
+  std::vector<QuestionSpec> questions;
+  std::vector<ProgramSpec> programs;
 
-  int node_index(std::string_view name) const;  // -1 when absent
+  int node_index(std::string_view name) const;     // -1 when absent
+  int program_index(std::string_view name) const;  // -1 when absent
 };
 
 }  // namespace tcplab

@@ -35,8 +35,8 @@ namespace {
 
 using Words = std::vector<std::string_view>;
 
-const Words kTopKeys = {"title", "title_zh", "summary", "summary_zh", "seed", "duration",
-                        "tcp", "node", "link", "step", "fault"};
+const Words kTopKeys = {"title", "title_zh", "summary", "summary_zh", "chapter", "seed", "duration",
+                        "tcp", "node", "link", "step", "fault", "question", "program"};
 const Words kTopSettable = {"title", "title_zh", "summary", "summary_zh", "seed", "duration"};
 const Words kTcpKeys = {"profile", "time_wait", "min_rto", "max_rto", "initial_rto",
                         "delayed_ack", "fin_timeout", "syn_retries", "syn_linear_timeouts",
@@ -44,7 +44,9 @@ const Words kTcpKeys = {"profile", "time_wait", "min_rto", "max_rto", "initial_r
                         "nagle", "delack", "abort_on_overflow"};
 const Words kNodeKeys = {"name", "type", "ifaces", "gateway", "routes", "kernel"};
 const Words kLinkKeys = {"a", "b", "delay", "rate", "queue", "loss"};
-const Words kStepKeys = {"at", "on", "cmd", "say", "say_zh", "pause"};
+const Words kStepKeys = {"at", "on", "cmd", "say", "say_zh", "pause", "line"};
+const Words kQuestionKeys = {"ask", "ask_zh", "answer", "answer_zh"};
+const Words kProgramKeys = {"name", "on", "code"};
 const Words kFaultKeys = {"match", "action", "nth", "every", "delay", "node"};
 
 // " (did you mean 'x'?)" when a candidate is close to `word`, else "". Close: at most one
@@ -306,7 +308,11 @@ class Loader {
   void read_links(const std::vector<const toml::table*>& ts, Scenario& sc);
   EndDraft read_end(const toml::table& t, std::string_view key);
   void check_segments(const Scenario& sc);
+  void read_chapter(const toml::table& root, Scenario& sc);
+  void read_question(const toml::table& t, Scenario& sc);
+  void read_program(const toml::table& t, Scenario& sc);
   void read_step(const toml::table& t, Scenario& sc);
+  std::optional<ProgramLines> read_line(const toml::table& t, const Scenario& sc);
   void read_fault(const toml::table& t, Scenario& sc);
 
   std::string ifaces_text(const NodeSpec& node) const {
@@ -361,7 +367,8 @@ void Loader::apply_override(toml::table& root, const std::string& spec) {
   };
 
   if (parts.size() == 1) {
-    if (key == "tcp" || key == "node" || key == "link" || key == "step" || key == "fault") {
+    if (key == "tcp" || key == "node" || key == "link" || key == "step" || key == "fault" ||
+        key == "question" || key == "program") {
       set_error(spec, "'" + key + "' is a section: set one of its values, e.g. " +
                           (key == "tcp" ? "tcp.min_rto=1s" : "link.loss=0.2"));
     } else if (known(key, kTopSettable, "")) {
@@ -429,6 +436,8 @@ Scenario Loader::read(const toml::table& root) {
   check_unique_addresses(sc);
   read_links(tables(root, "link"), sc);
   check_segments(sc);
+  for (const toml::table* t : tables(root, "question")) read_question(*t, sc);
+  for (const toml::table* t : tables(root, "program")) read_program(*t, sc);  // before steps: `line`
   for (const toml::table* t : tables(root, "step")) read_step(*t, sc);
   for (const toml::table* t : tables(root, "fault")) read_fault(*t, sc);
   return sc;
@@ -443,6 +452,7 @@ void Loader::read_top(const toml::table& root, Scenario& sc) {
   if (auto s = str(root, "title_zh")) sc.title_zh = *s;
   if (auto s = str(root, "summary")) sc.summary = *s;
   if (auto s = str(root, "summary_zh")) sc.summary_zh = *s;
+  read_chapter(root, sc);
   if (auto v = integer(root, "seed", 0, INT64_MAX)) sc.seed = uint64_t(*v);
   if (auto d = duration(root, "duration", 1)) sc.duration = *d;
   if (const toml::node* tcp = root.get("tcp")) {
@@ -968,7 +978,126 @@ void Loader::read_step(const toml::table& t, Scenario& sc) {
   if (auto s = str(t, "say")) step.say = *s;
   if (auto s = str(t, "say_zh")) step.say_zh = *s;
   if (auto b = boolean(t, "pause")) step.pause = *b;
+  step.line = read_line(t, sc);
   sc.steps.push_back(std::move(step));
+}
+
+// `line = "NAME:N"` or `"NAME:N-M"`: lines of a [[program]] (1-based, within its code).
+std::optional<ProgramLines> Loader::read_line(const toml::table& t, const Scenario& sc) {
+  std::optional<std::string> text = str(t, "line");
+  if (!text) return std::nullopt;
+  const toml::node& n = *t.get("line");
+  const std::string example = " (e.g. line = \"tcp_server.py:3\" or \"tcp_server.py:3-5\")";
+  size_t colon = text->rfind(':');
+  if (colon == std::string::npos) {
+    error(at(n), "line must be PROGRAM:N or PROGRAM:N-M, not '" + *text + "'" + example);
+    return std::nullopt;
+  }
+  std::string name = text->substr(0, colon);
+  int program = sc.program_index(name);
+  if (program < 0) {
+    Words names;
+    for (const ProgramSpec& p : sc.programs) names.push_back(p.name);
+    std::string hint = did_you_mean(name, names);
+    if (hint.empty()) {
+      std::vector<std::string> list;
+      for (const ProgramSpec& p : sc.programs) list.push_back(p.name);
+      hint = list.empty() ? " (the scenario has no [[program]])" : " (programs: " + join(list, ", ") + ")";
+    }
+    error(at(n), "unknown program '" + name + "'" + hint);
+    return std::nullopt;
+  }
+  // N or N-M, each a positive decimal number.
+  std::string_view range = std::string_view(*text).substr(colon + 1);
+  auto number = [](std::string_view d) -> int {
+    if (d.empty() || d.size() > 6 || d.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+    return std::stoi(std::string(d));
+  };
+  size_t dash = range.find('-');
+  int first = number(range.substr(0, dash));
+  int last = dash == std::string_view::npos ? first : number(range.substr(dash + 1));
+  if (first <= 0 || last <= 0) {
+    error(inside(n, *text, colon + 1), "'" + std::string(range) + "' is not a line number or range N-M (lines count from 1)" + example);
+    return std::nullopt;
+  }
+  if (last < first) {
+    error(inside(n, *text, colon + 1), "line range " + std::string(range) + " ends before it starts");
+    return std::nullopt;
+  }
+  int count = int(sc.programs[size_t(program)].lines().size());
+  if (last > count) {
+    error(inside(n, *text, colon + 1 + (first > count ? 0 : dash + 1)),
+          name + " has " + std::to_string(count) + (count == 1 ? " line" : " lines") + ", so it has no line " +
+              std::to_string(first > count ? first : last));
+    return std::nullopt;
+  }
+  return ProgramLines{program, first, last};
+}
+
+// ---- chapter, [[question]] and [[program]] ---------------------------------------------------
+
+void Loader::read_chapter(const toml::table& root, Scenario& sc) {
+  std::optional<std::string> c = str(root, "chapter");
+  if (!c) return;
+  // ^[1-9][0-9]*\.[1-9][0-9]*$, each number small enough for an int.
+  auto part = [](std::string_view d) -> int {
+    if (d.empty() || d.size() > 6 || d[0] == '0' || d.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+    return std::stoi(std::string(d));
+  };
+  size_t dot = c->find('.');
+  int major = dot == std::string::npos ? 0 : part(std::string_view(*c).substr(0, dot));
+  int minor = dot == std::string::npos ? 0 : part(std::string_view(*c).substr(dot + 1));
+  if (major <= 0 || minor <= 0) {
+    error(at(*root.get("chapter")), "chapter must be \"M.N\" (course chapter M, N-th lesson in it; both from 1), "
+                                    "e.g. chapter = \"7.3\", not \"" + *c + "\"");
+    return;
+  }
+  sc.chapter = *c;
+  sc.chapter_major = major;
+  sc.chapter_minor = minor;
+}
+
+void Loader::read_question(const toml::table& t, Scenario& sc) {
+  check_keys(t, kQuestionKeys, "in [[question]]");
+  QuestionSpec q;
+  q.pos = pos_of(at(t));
+  if (require(t, "ask", "[[question]]")) {
+    if (auto s = str(t, "ask")) q.ask = *s;
+  }
+  if (auto s = str(t, "ask_zh")) q.ask_zh = *s;
+  if (require(t, "answer", "[[question]]")) {
+    if (auto s = str(t, "answer")) q.answer = *s;
+  }
+  if (auto s = str(t, "answer_zh")) q.answer_zh = *s;
+  sc.questions.push_back(std::move(q));
+}
+
+void Loader::read_program(const toml::table& t, Scenario& sc) {
+  check_keys(t, kProgramKeys, "in [[program]]");
+  ProgramSpec p;
+  p.pos = pos_of(at(t));
+  if (require(t, "name", "[[program]]")) {
+    if (std::optional<std::string> name = str(t, "name")) {
+      Where w = at(*t.get("name"));
+      if (name->empty() || name->find_first_of(":\n") != std::string::npos) {
+        error(w, "program name '" + *name + "' must not be empty or contain ':' (steps name its lines as NAME:N)");
+      } else if (int other = sc.program_index(*name); other >= 0) {
+        error(w, "program '" + *name + "' is already defined at line " +
+                     std::to_string(sc.programs[size_t(other)].pos.line));
+      }
+      p.name = *name;
+    }
+  }
+  if (t.contains("on")) {
+    p.node = node_ref(t, "on");
+    if (p.node >= 0 && node_info_[size_t(p.node)].type_ok && sc.nodes[size_t(p.node)].type == NodeType::Switch) {
+      error(at(*t.get("on")), sc.nodes[size_t(p.node)].name + " is a switch: switches run no programs");
+    }
+  }
+  if (require(t, "code", "[[program]]")) {
+    if (auto s = str(t, "code")) p.code = *s;
+  }
+  sc.programs.push_back(std::move(p));
 }
 
 void Loader::read_fault(const toml::table& t, Scenario& sc) {

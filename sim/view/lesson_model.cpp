@@ -37,6 +37,36 @@ LessonModel lesson_model(const Scenario& sc, Time now, Lang lang) {
   m.current_first = m.said;
   while (m.current_first > 0 && m.lines[m.current_first - 1].t == m.lines[m.said - 1].t) --m.current_first;
   m.at_end = now >= sc.duration;
+
+  m.chapter = sc.chapter;
+  for (const QuestionSpec& q : sc.questions) {
+    m.questions.push_back(LessonQuestion{pick(lang, q.ask, q.ask_zh), pick(lang, q.answer, q.answer_zh)});
+  }
+  for (const ProgramSpec& p : sc.programs) {
+    LessonProgram lp;
+    lp.name = p.name;
+    if (p.node >= 0 && size_t(p.node) < sc.nodes.size()) lp.node = sc.nodes[size_t(p.node)].name;
+    lp.lines = p.lines();
+    m.programs.push_back(std::move(lp));
+  }
+  // Each program's lit lines: those of its latest steps at or before the cursor (file order
+  // among steps at one time, as the world runs them; all of those are lit).
+  Time latest = -1;
+  for (const StepSpec& st : sc.steps) {
+    if (!st.line || st.at > now) continue;
+    const ProgramLines& pl = *st.line;
+    if (pl.program < 0 || size_t(pl.program) >= m.programs.size()) continue;
+    LessonProgram& lp = m.programs[size_t(pl.program)];
+    if (st.at > lp.lit_at) {
+      lp.lit_at = st.at;
+      lp.lit.clear();
+    }
+    if (st.at == lp.lit_at) lp.lit.emplace_back(pl.first, pl.last);
+    if (st.at >= latest) {  // the last in file order among equal times
+      latest = st.at;
+      m.current_program = pl.program;
+    }
+  }
   return m;
 }
 
