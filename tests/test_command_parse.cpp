@@ -84,7 +84,7 @@ TEST_SUITE("command names") {
   }
   TEST_CASE("a word far from every command lists them instead") {
     check_error("xyzzy",
-                "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, lsof, ping, "
+                "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, lsof, kill, ping, "
                 "traceroute, udp, tcp, app, hping3)",
                 0);
   }
@@ -159,6 +159,14 @@ TEST_SUITE("inspection commands") {
     CHECK(parse_as<CmdLsof>("lsof -i4:https").port == std::optional<uint16_t>(443));
     CHECK(parse_as<CmdLsof>("lsof -i @10.0.0.1").addr == std::optional<Ipv4>(ip(10, 0, 0, 1)));
     CHECK(command_name(*parse_command("sudo lsof -i")) == "lsof");
+  }
+  TEST_CASE("kill takes PIDs and a signal it checks") {
+    CHECK(parse_as<CmdKill>("kill -9 1001").pids == std::vector<int>{1001});
+    CHECK(parse_as<CmdKill>("kill -TERM 1001 1002").pids == std::vector<int>{1001, 1002});
+    CHECK(parse_as<CmdKill>("kill -s KILL 1001").pids == std::vector<int>{1001});
+    check_error("kill", "kill: usage: kill [-9|-TERM] PID… (lsof -i shows the PID)", 4);
+    check_error("kill -HUP 1001", "kill: HUP: invalid signal specification (use -9, -KILL, -15 or -TERM)", 5);
+    check_error_starts("kill -9 abc", "kill: invalid process id 'abc'", 8);
   }
   TEST_CASE("lsof: bad specs and options are named") {
     check_error("lsof", "lsof: only network files are listed here: give -i (usage: lsof -i [tcp|udp][@ADDR][:PORT])", 4);

@@ -211,14 +211,14 @@ LESSON_CHECK("ports", "three ephemeral client ports - netstat shows two connecti
   CHECK(count_containing(output_of(r, "server", "lsof -i"), "python3") == 6);
 }
 
-LESSON_CHECK("port-in-use", "bind fails without a packet - lsof names PID 1001 - after closing it the new server runs") {
+LESSON_CHECK("port-in-use", "bind fails without a packet - lsof names PID 1001 - after kill -9 the new server runs") {
   const Run r = run_builtin("port-in-use");
   CHECK(output_of(r, "server", "tcp listen 2000 --as new") == std::vector<std::string>{"bind: Address already in use"});
   for (const Pkt& p : r.packets()) CHECK(p.t() >= ms(60));
   const auto holder = output_of(r, "server", "sudo lsof -i tcp:2000");
   REQUIRE(holder.size() == 2);
   CHECK(holder[1] == "python3 1001 root    3u  IPv4  40001      0t0  TCP *:2000 (LISTEN)");
-  CHECK(output_of(r, "server", "tcp close old").empty());  // closing a listener sends nothing, says nothing
+  CHECK(output_of(r, "server", "kill -9 1001").empty());  // kill says nothing, closing a listener sends nothing
   const auto relisten = output_of(r, "server", "tcp listen 2000 --as server");
   REQUIRE(!relisten.empty());
   CHECK(relisten[0] == "s2 (server): listening on 0.0.0.0:2000 (backlog 128)");
@@ -304,6 +304,80 @@ TEST_SUITE("lessons") {
     }
   }
 
+  TEST_CASE("every lesson is a course lesson: chapter M.N - 2 to 4 questions in both languages") {
+    std::map<int, std::set<int>> chapters;  // major -> minors
+    for (const std::string& name : builtin_scenarios()) {
+      CAPTURE(name);
+      const Scenario s = load_builtin(name);
+      CHECK(!s.chapter.empty());
+      CHECK((s.chapter_major >= 1 && s.chapter_major <= 8));
+      CHECK(s.chapter_minor >= 1);
+      CHECK_MESSAGE(chapters[s.chapter_major].insert(s.chapter_minor).second, "two lessons share chapter ", s.chapter);
+      CHECK((s.questions.size() >= 2 && s.questions.size() <= 4));
+      for (const QuestionSpec& q : s.questions) {
+        CAPTURE(q.ask);
+        CHECK(!q.ask.empty());
+        CHECK(!q.ask_zh.empty());
+        CHECK(!q.answer.empty());
+        CHECK(!q.answer_zh.empty());
+      }
+    }
+    // Each chapter of the course has lessons numbered 1, 2, 3 … without gaps.
+    for (int major = 1; major <= 8; ++major) {
+      CAPTURE(major);
+      const std::set<int>& minors = chapters[major];
+      CHECK(!minors.empty());
+      int expect = 1;
+      for (int m : minors) CHECK(m == expect++);
+    }
+  }
+
+  TEST_CASE("the course's Python programs are shown beside the steps that perform them") {
+    // The seed's programs (course-notes.zh.md): UDP server and client, TCP server and
+    // client, the file downloader.
+    const std::map<std::string, std::vector<std::string>> programs = {
+        {"udp-echo", {"udp_server.py", "udp_client.py"}},
+        {"tcp-server-client", {"tcp_server.py", "tcp_client.py"}},
+        {"file-download", {"file_server.py", "file_client.py"}},
+    };
+    for (const auto& [name, files] : programs) {
+      CAPTURE(name);
+      const Scenario s = load_builtin(name);
+      REQUIRE(s.programs.size() == files.size());
+      std::set<int> pointed;
+      for (const StepSpec& st : s.steps)
+        if (st.line) {
+          pointed.insert(st.line->program);
+          // The step runs on the node that runs the program.
+          CHECK(s.programs[static_cast<size_t>(st.line->program)].node == st.node);
+        }
+      for (size_t i = 0; i < files.size(); ++i) {
+        CHECK(s.programs[i].name == files[i]);
+        CHECK(s.programs[i].lines().size() > 10);
+        CHECK(pointed.count(static_cast<int>(i)) == 1);
+      }
+    }
+    // tcp-server-client mirrors the programs call by call: each step's lines hold its call.
+    const Scenario s = load_builtin("tcp-server-client");
+    const std::vector<std::pair<std::string, std::string>> calls = {
+        {"tcp listen", "server.listen(128)"}, {"tcp connect", "client.connect(dest_addr)"},
+        {"tcp accept", "server.accept()"},     {"tcp send server.1", "new_client.send("},
+        {"tcp recv client 5", "client.recv(5)"}, {"tcp recv server.1 100", "new_client.recv(100)"},
+        {"tcp send client", "client.send("},   {"tcp close client", "client.close()"},
+        {"tcp close server", "server.close()"}};
+    REQUIRE(s.steps.size() == calls.size());
+    for (size_t i = 0; i < calls.size(); ++i) {
+      const StepSpec& st = s.steps[i];
+      CAPTURE(st.cmd_text);
+      CHECK(st.cmd_text.starts_with(calls[i].first));
+      REQUIRE(st.line.has_value());
+      const auto code = s.programs[static_cast<size_t>(st.line->program)].lines();
+      std::string text;
+      for (int l = st.line->first; l <= st.line->last; ++l) text += code[static_cast<size_t>(l - 1)] + "\n";
+      CHECK(contains(text, calls[i].second));
+    }
+  }
+
   TEST_CASE("every lesson runs headless to its end - no command fails unannounced") {
     // Errors a lesson shows on purpose, and the lessons that show them.
     const std::map<std::string, std::vector<std::string>> expected = {
@@ -315,7 +389,8 @@ TEST_SUITE("lessons") {
     };
     const std::vector<std::string> error_words = {"usage:", "unknown", "no TCP socket", "no UDP socket", "belongs to a program",
                                                   "Address already in use", "Connection refused", "Connection reset",
-                                                  "is not listening", "SIOCADDRT", "SIOCDELRT", "Device not found"};
+                                                  "is not listening", "SIOCADDRT", "SIOCDELRT", "Device not found",
+                                                  "No such process", "Operation not permitted", "invalid"};
     for (const std::string& name : builtin_scenarios()) {
       CAPTURE(name);
       const Run r = run_builtin(name);

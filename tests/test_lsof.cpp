@@ -114,4 +114,42 @@ TEST_SUITE("lsof") {
     s.cmd("server", "tcp listen 2000 --as new");
     CHECK(s.output("server").back() == "s2 (new): listening on 0.0.0.0:2000 (backlog 128)");
   }
+
+  TEST_CASE("kill PID closes every socket of the process: the listener and its connection (FIN) - a UDP port is free at once") {
+    Sim s = Sim::text(sim_text());
+    s.cmd("server", "tcp listen 2000 --as server");
+    s.cmd("server", "udp bind 53");
+    s.cmd("client", "tcp connect 10.0.0.2:2000 --as c --sport 40000");
+    s.run_until(50 * kMs);
+    s.cmd("server", "kill -9 1001");
+    CHECK(s.output("server", 50 * kMs).empty());  // kill says nothing when it works
+    s.run_until(100 * kMs);
+    s.cmd("server", "lsof -i");
+    CHECK(output_of(s, "server", "lsof -i") ==
+          std::vector<std::string>{"COMMAND  PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME",
+                                   "python3 1002 root    3u  IPv4  40002      0t0  UDP *:53"});
+    // The listener is gone; the connection was closed (FIN) and lives on as an orphan in
+    // FIN_WAIT2, which still holds port 2000: as on Linux without SO_REUSEADDR, a new
+    // server cannot bind it yet.
+    s.cmd("server", "netstat -ant");
+    CHECK(output_of(s, "server", "netstat -ant") ==
+          std::vector<std::string>{"Active Internet connections (servers and established)",
+                                   "Proto Recv-Q Send-Q Local Address           Foreign Address         State      ",
+                                   "tcp        0      0 10.0.0.2:2000           10.0.0.1:40000          FIN_WAIT2  "});
+    s.cmd("server", "tcp listen 2000 --as again");
+    CHECK(s.output("server").back() == "bind: Address already in use");
+    s.cmd("server", "kill 1002");
+    s.cmd("server", "udp bind 53");
+    CHECK(s.output("server").back() == "s4: UDP socket bound to 0.0.0.0:53 (a well-known port)");
+  }
+
+  TEST_CASE("kill: no such process - a built-in program is not stopped") {
+    Sim s = Sim::text(sim_text());
+    s.cmd("server", "app echo-server 7");
+    s.cmd("server", "kill 4242");
+    CHECK(s.output("server").back() == "kill: (4242) - No such process");
+    s.cmd("server", "kill -9 30001");
+    CHECK(s.output("server").back() ==
+          "kill: (30001) - Operation not permitted (echo-serv is a built-in program: tcplab cannot stop it)");
+  }
 }

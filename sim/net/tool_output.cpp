@@ -327,11 +327,34 @@ bool lsof_selected(const CmdLsof& which, Ipv4 local, uint16_t lport, std::option
 
 std::vector<LsofRow> lsof_rows(const Node& n, const CmdLsof& which) {
   std::vector<LsofRow> rows;
+  for (const HeldSocket& h : held_sockets(n)) {
+    if (!h.tcp) {
+      const UdpSocket& u = n.udp[h.index];
+      if (!which.udp || !lsof_selected(which, u.local_addr, u.port, std::nullopt)) continue;
+      rows.push_back({h.pid, h.command, h.fd, 40000 + u.id, "UDP", lsof_local(u.local_addr, u.port)});
+      continue;
+    }
+    const TcpSocket& t = n.tcp[h.index];
+    const bool listening = t.state == TcpState::Listen;
+    const std::optional<Endpoint> remote =
+        listening ? std::nullopt : std::optional<Endpoint>(Endpoint{t.remote_addr, t.remote_port});
+    if (!which.tcp || !lsof_selected(which, t.local_addr, t.local_port, remote)) continue;
+    std::string name = lsof_local(t.local_addr, t.local_port);
+    if (remote) name += "->" + to_string(*remote);
+    name += std::string(" (") + netstat_name(t.state) + ")";
+    rows.push_back({h.pid, h.command, h.fd, 40000 + t.id, "TCP", name});
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const LsofRow& a, const LsofRow& b) { return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd; });
+  return rows;
+}
+
+}  // namespace
+
+std::vector<HeldSocket> held_sockets(const Node& n) {
+  std::vector<HeldSocket> out;
   std::map<int, int> next_fd;  // per process: its sockets take fds 3, 4 … in creation order
-  auto take_fd = [&](int pid) {
-    auto [it, fresh] = next_fd.try_emplace(pid, 3);
-    return it->second++;
-  };
+  auto take_fd = [&](int pid) { return next_fd.try_emplace(pid, 3).first->second++; };
   // Sockets are visited in creation order (the node's ids grow), UDP and TCP interleaved
   // by id, so each process numbers its descriptors in the order it opened them.
   struct Ref {
@@ -348,47 +371,31 @@ std::vector<LsofRow> lsof_rows(const Node& n, const CmdLsof& which) {
       const UdpSocket& u = n.udp[r.index];
       if (!u.open) continue;
       const int pid = kConsolePidBase + u.id;
-      const int fd = take_fd(pid);
-      if (!which.udp || !lsof_selected(which, u.local_addr, u.port, std::nullopt)) continue;
-      rows.push_back({pid, "python3", fd, 40000 + u.id, "UDP", lsof_local(u.local_addr, u.port)});
+      out.push_back({pid, "python3", take_fd(pid), false, r.index, false});
       continue;
     }
     const TcpSocket& t = n.tcp[r.index];
     // Closed by its owner (an orphan), or still in a listener's queues: no process has it.
     if (!t.open() || t.released || t.listener >= 0) continue;
-    int pid = 0;
+    int pid = kConsolePidBase + t.id;
     std::string command = "python3";
     if (t.owner >= 0) {
       pid = kProgramPidBase + t.owner;
       for (const Program& p : n.programs)
         if (p.id == t.owner) command = program_command(p);
-    } else {
-      pid = kConsolePidBase + t.id;
+    } else if (t.passive_origin) {
       // An accepted connection belongs to the program that listened on its port: the
       // latest console listener on that port opened before it.
-      if (t.passive_origin)
-        for (size_t j = 0; j < r.index; ++j) {
-          const TcpSocket& l = n.tcp[j];
-          if (l.owner < 0 && l.local_port == t.local_port && l.backlog > 0 && l.remote_port == 0)
-            pid = kConsolePidBase + l.id;
-        }
+      for (size_t j = 0; j < r.index; ++j) {
+        const TcpSocket& l = n.tcp[j];
+        if (l.owner < 0 && l.local_port == t.local_port && l.backlog > 0 && l.remote_port == 0)
+          pid = kConsolePidBase + l.id;
+      }
     }
-    const int fd = take_fd(pid);
-    const bool listening = t.state == TcpState::Listen;
-    const std::optional<Endpoint> remote =
-        listening ? std::nullopt : std::optional<Endpoint>(Endpoint{t.remote_addr, t.remote_port});
-    if (!which.tcp || !lsof_selected(which, t.local_addr, t.local_port, remote)) continue;
-    std::string name = lsof_local(t.local_addr, t.local_port);
-    if (remote) name += "->" + to_string(*remote);
-    name += std::string(" (") + netstat_name(t.state) + ")";
-    rows.push_back({pid, command, fd, 40000 + t.id, "TCP", name});
+    out.push_back({pid, command, take_fd(pid), true, r.index, t.owner >= 0});
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const LsofRow& a, const LsofRow& b) { return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd; });
-  return rows;
+  return out;
 }
-
-}  // namespace
 
 std::vector<std::string> format_lsof(const Node& n, const CmdLsof& which) {
   const std::vector<LsofRow> rows = lsof_rows(n, which);

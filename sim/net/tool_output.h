@@ -27,6 +27,16 @@ std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const
 // no process holds (closed by their owner: TIME_WAIT, FIN_WAIT…) or not yet accepted are
 // not listed, as with the real lsof.
 std::vector<std::string> format_lsof(const Node& n, const CmdLsof& which);
+// A socket some modelled process holds, as lsof lists it (and as kill ends it).
+struct HeldSocket {
+  int pid = 0;
+  std::string command;  // "python3", or the built-in program's name cut to 9 characters
+  int fd = 0;           // 3, 4 … in the order the process opened them
+  bool tcp = false;
+  size_t index = 0;     // into Node::tcp or Node::udp
+  bool program = false; // held by a built-in program (`app …`), not a console one
+};
+std::vector<HeldSocket> held_sockets(const Node& n);  // in creation order
 // One line of an `ss` listing, and the layout of a whole listing: format_ss() above is
 // made of these, and so is the live mode's listing of the kernel's own sockets
 // (sim/live/sock_diag.cpp), so that the two tables look the same.

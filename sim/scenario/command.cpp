@@ -465,6 +465,32 @@ Command parse_sockets(Words& w, bool ss) {
   return c;
 }
 
+// kill -9 PID, kill -KILL PID, kill -s TERM PID …: every signal ends the program here (a
+// Python program dies on KILL and TERM alike), so the signal is checked, then ignored.
+Command parse_kill(Words& w) {
+  static const std::vector<std::string_view> signals = {"9", "KILL", "SIGKILL", "15", "TERM", "SIGTERM", "2", "INT", "SIGINT"};
+  auto check_signal = [&](const Token& t, std::string_view sig) {
+    if (std::find(signals.begin(), signals.end(), sig) == signals.end())
+      fail(t.offset, "kill: " + std::string(sig) + ": invalid signal specification (use -9, -KILL, -15 or -TERM)");
+  };
+  CmdKill c;
+  while (!w.at_end()) {
+    const Token& t = w.toks[w.pos++];
+    if (t.text == "-s") {
+      const Token& sig = w.next("signal name after -s");
+      check_signal(sig, sig.text);
+      continue;
+    }
+    if (t.text.size() > 1 && t.text[0] == '-') {
+      check_signal(t, std::string_view(t.text).substr(1));
+      continue;
+    }
+    c.pids.push_back(int(number(w, t, "process id", 1, 4194304)));
+  }
+  if (c.pids.empty()) fail(w.line_end, "kill: usage: kill [-9|-TERM] PID… (lsof -i shows the PID)");
+  return c;
+}
+
 Command parse_arp(Words& w) {
   auto operands = getopt(w, "ane", "arp [-an]", [](char, const Token&, const Token*) {});
   if (!operands.empty())
@@ -979,7 +1005,7 @@ Command parse_app(Words& w, const Token& sub) {
 }
 
 const std::vector<std::string_view> kCommandWords = {
-    "ifconfig", "ip", "route", "arp", "netstat", "ss", "lsof", "ping", "traceroute", "udp", "tcp", "app", "hping3"};
+    "ifconfig", "ip", "route", "arp", "netstat", "ss", "lsof", "kill", "ping", "traceroute", "udp", "tcp", "app", "hping3"};
 
 Command parse_words(Words& w) {
   if (w.at_end()) fail(0, "empty command");
@@ -995,6 +1021,7 @@ Command parse_words(Words& w) {
   if (c == "arp") return parse_arp(w);
   if (c == "netstat" || c == "ss") return parse_sockets(w, c == "ss");
   if (c == "lsof") return parse_lsof(w);
+  if (c == "kill") return parse_kill(w);
   if (c == "ping") return parse_ping(w);
   if (c == "traceroute") return parse_traceroute(w);
   if (c == "hping3") return parse_hping3(w);
@@ -1039,6 +1066,7 @@ std::string command_name(const Command& c) {
           [](const CmdArpShow&) -> std::string { return "arp"; },
           [](const CmdSockets& s) -> std::string { return s.ss ? "ss" : "netstat"; },
           [](const CmdLsof&) -> std::string { return "lsof"; },
+          [](const CmdKill&) -> std::string { return "kill"; },
           [](const CmdRouteAdd&) -> std::string { return "route add"; },
           [](const CmdRouteDel&) -> std::string { return "route del"; },
           [](const CmdPing&) -> std::string { return "ping"; },

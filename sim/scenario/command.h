@@ -39,6 +39,12 @@ struct CmdLsof {
   std::optional<uint16_t> port;  // :PORT: the local or the remote port
 };
 
+// kill [-9|-KILL|-15|-TERM|-s SIGNAL] PID…: ends a modelled process (see lsof): the
+// kernel closes every socket it held, as close() would.
+struct CmdKill {
+  std::vector<int> pids;
+};
+
 // ---- routes ----------------------------------------------------------------------------
 // route add -net 10.0.0.0/8 gw 192.168.1.2 [dev eth0] [metric N]
 // route add -net 10.0.0.0 netmask 255.0.0.0 gw …   route add -host A gw …
@@ -137,7 +143,7 @@ struct CmdHping3 {  // hping3 [-S] [-A] [-F] [-R] [-P] -p DPORT [-s SPORT] [-M S
 };
 
 using Command = std::variant<
-    CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdLsof, CmdRouteAdd, CmdRouteDel,
+    CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdLsof, CmdKill, CmdRouteAdd, CmdRouteDel,
     CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdUdpReply, CmdTcpListen,
     CmdTcpAccept, CmdTcpConnect, CmdTcpSend, CmdTcpRecv, CmdTcpShutdown, CmdTcpClose,
     CmdTcpAbort, CmdTcpSetsockopt, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
