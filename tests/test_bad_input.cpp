@@ -447,7 +447,7 @@ TEST_CASE("command: unknown command") {
   Session s = lan_at(0);
   CHECK(refusal(s, "a", "pnig 10.0.0.2") == "unknown command 'pnig' (did you mean 'ping'?)");
   CHECK(refusal(s, "a", "xyzzy") ==
-        "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, ping, traceroute, udp, tcp, app, hping3)");
+        "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, lsof, kill, ping, traceroute, udp, tcp, app, hping3)");
 }
 
 TEST_CASE("command: unknown option") {

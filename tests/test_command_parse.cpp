@@ -84,7 +84,7 @@ TEST_SUITE("command names") {
   }
   TEST_CASE("a word far from every command lists them instead") {
     check_error("xyzzy",
-                "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, ping, "
+                "unknown command 'xyzzy' (commands: ifconfig, ip, route, arp, netstat, ss, lsof, kill, ping, "
                 "traceroute, udp, tcp, app, hping3)",
                 0);
   }
@@ -148,6 +148,37 @@ TEST_SUITE("inspection commands") {
       parse_as<CmdArpShow>(line);
     check_error("arp -x", "arp: invalid option -- 'x' (usage: arp [-an])", 4);
     check_error_starts("arp 10.0.0.1", "arp: unexpected argument '10.0.0.1'", 4);
+  }
+  TEST_CASE("lsof -i reads lsof's [4][tcp|udp][@ADDR][:PORT] - glued or apart - and sudo is optional") {
+    auto all = parse_as<CmdLsof>("lsof -i");
+    CHECK((all.tcp && all.udp && !all.addr && !all.port));
+    auto t = parse_as<CmdLsof>("sudo lsof -i tcp:22");
+    CHECK((t.tcp && !t.udp && t.port == std::optional<uint16_t>(22)));
+    auto u = parse_as<CmdLsof>("lsof -n -P -iUDP@10.0.0.2:2425");
+    CHECK((!u.tcp && u.udp && u.addr == std::optional<Ipv4>(ip(10, 0, 0, 2)) && u.port == std::optional<uint16_t>(2425)));
+    CHECK(parse_as<CmdLsof>("lsof -i4:https").port == std::optional<uint16_t>(443));
+    CHECK(parse_as<CmdLsof>("lsof -i @10.0.0.1").addr == std::optional<Ipv4>(ip(10, 0, 0, 1)));
+    CHECK(command_name(*parse_command("sudo lsof -i")) == "lsof");
+  }
+  TEST_CASE("kill takes PIDs and a signal it checks") {
+    CHECK(parse_as<CmdKill>("kill -9 1001").pids == std::vector<int>{1001});
+    CHECK(parse_as<CmdKill>("kill -TERM 1001 1002").pids == std::vector<int>{1001, 1002});
+    CHECK(parse_as<CmdKill>("kill -s KILL 1001").pids == std::vector<int>{1001});
+    check_error("kill", "kill: usage: kill [-9|-TERM] PID… (lsof -i shows the PID)", 4);
+    check_error("kill -HUP 1001", "kill: HUP: invalid signal specification (use -9, -KILL, -15 or -TERM)", 5);
+    check_error_starts("kill -9 abc", "kill: invalid process id 'abc'", 8);
+  }
+  TEST_CASE("lsof: bad specs and options are named") {
+    check_error("lsof", "lsof: only network files are listed here: give -i (usage: lsof -i [tcp|udp][@ADDR][:PORT])", 4);
+    check_error("lsof -i xyz:2000", "lsof: unknown protocol name (xyz) in: -i xyz:2000 (tcp or udp)", 8);
+    check_error_starts("lsof -i :ssx", "lsof: unknown service 'ssx' in: -i :ssx", 9);
+    check_error_starts("lsof -i :70000", "lsof: invalid port '70000'", 9);
+    check_error_starts("lsof -i @10.0.0:80", "lsof: bad address '10.0.0'", 9);
+    check_error_starts("lsof -i6", "lsof: IPv6 is not simulated", 7);
+    check_error_starts("lsof -p 1234", "lsof: option '-p' is not supported here", 5);
+    check_error_starts("lsof -i tcp -i udp", "lsof: give -i once", 12);
+    check_error_starts("lsof 2000", "lsof: unexpected argument '2000'", 5);
+    check_error("sudo", "sudo: a command is needed (consoles here run as root: sudo is optional)", 4);
   }
   TEST_CASE("netstat flag clusters choose protocols and states") {
     auto an = parse_as<CmdSockets>("netstat -an");

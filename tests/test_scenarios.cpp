@@ -20,9 +20,17 @@
 using namespace tcplab;
 using namespace tcplab::scenario_testing;
 
-// The TCP lessons have their facts tests in tests/test_tcp_scenarios.cpp, which lists them.
+// The TCP lessons have their facts tests in tests/test_tcp_scenarios.cpp, which lists them;
+// the lessons added for the course have theirs in tests/test_lessons.cpp.
 namespace tcplab::scenario_testing {
 std::set<std::string> tcp_lessons_with_facts();
+std::set<std::string>& lessons_checked_here();
+
+// The lessons whose facts are tested in this file.
+std::set<std::string> scenario_lessons_with_facts() {
+  return {"subnets-and-broadcast", "arp", "ping-across-routers", "traceroute",
+          "routing-longest-prefix", "udp-echo", "udp-port-unreachable"};
+}
 }
 
 namespace {
@@ -512,13 +520,13 @@ TEST_SUITE("lesson: udp-port-unreachable") {
 // =======================================================================================
 TEST_SUITE("every scenario") {
   TEST_CASE("there are built-in scenarios, and each one's lesson is tested above") {
-    std::set<std::string> tested = {"subnets-and-broadcast", "arp", "ping-across-routers", "traceroute",
-                                    "routing-longest-prefix", "udp-echo", "udp-port-unreachable"};
+    std::set<std::string> tested = scenario_lessons_with_facts();
     tested.merge(tcp_lessons_with_facts());
+    tested.insert(lessons_checked_here().begin(), lessons_checked_here().end());
     for (const std::string& name : builtin_scenarios()) {
       CAPTURE(name);
       CHECK_MESSAGE(tested.count(name) == 1,
-                    "a lesson without a facts test in tests/test_scenarios.cpp or tests/test_tcp_scenarios.cpp");
+                    "a lesson without a facts test in tests/test_scenarios.cpp, test_tcp_scenarios.cpp or test_lessons.cpp");
     }
     CHECK(builtin_scenarios().size() >= tested.size());
   }

@@ -143,6 +143,32 @@ void tcp_command(World& w, int32_t node, const Command& cmd) {
       cmd);
 }
 
+// kill PID: the modelled process (tool_output.h held_sockets) ends, and the kernel closes
+// every socket it held, as close() does: a FIN, or a RST when received data is unread; a
+// listener's connections not yet accepted are reset. Built-in programs are not stopped:
+// they have no way to end half-way here.
+void kill_process(World& w, int32_t node, int pid) {
+  std::vector<HeldSocket> mine;
+  for (const HeldSocket& h : held_sockets(w.node(node)))
+    if (h.pid == pid) mine.push_back(h);
+  if (mine.empty()) return w.print(node, "kill: (" + std::to_string(pid) + ") - No such process");
+  if (mine.front().program)
+    return w.print(node, "kill: (" + std::to_string(pid) + ") - Operation not permitted (" + mine.front().command +
+                             " is a built-in program: tcplab cannot stop it)");
+  for (const HeldSocket& h : mine) {
+    if (!h.tcp) {
+      UdpSocket& u = w.node(node).udp[h.index];
+      u.open = false;
+      u.rx_queue.clear();
+      u.readers.clear();
+      u.rx_queue_bytes = 0;
+      continue;
+    }
+    std::string error;
+    if (!tcp_close(w, node, static_cast<int32_t>(h.index), error)) w.print(node, error);
+  }
+}
+
 void route_add(World& w, int32_t node, const CmdRouteAdd& c) {
   Node& n = w.node(node);
   Route r;
@@ -213,6 +239,10 @@ void execute_command(World& w, int32_t node, const Command& cmd) {
           print_lines(w, node, format_arp_n(n, w.now()));
         } else if constexpr (std::is_same_v<T, CmdSockets>) {
           print_lines(w, node, c.ss ? format_ss(n, c, w.tcp_config()) : format_netstat(n, c));
+        } else if constexpr (std::is_same_v<T, CmdLsof>) {
+          print_lines(w, node, format_lsof(n, c));
+        } else if constexpr (std::is_same_v<T, CmdKill>) {
+          for (int pid : c.pids) kill_process(w, node, pid);
         } else if constexpr (std::is_same_v<T, CmdRouteAdd>) {
           route_add(w, node, c);
         } else if constexpr (std::is_same_v<T, CmdRouteDel>) {

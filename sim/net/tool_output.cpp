@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "sim/proto/tcp_cc.h"
 
@@ -287,6 +288,132 @@ std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const
     }
   }
   return format_ss_rows(rows, which.tcp && which.udp);
+}
+
+namespace {
+
+struct LsofRow {
+  int pid = 0;
+  std::string command;
+  int fd = 0;
+  int device = 0;
+  std::string proto;  // "TCP" / "UDP"
+  std::string name;   // "*:2000 (LISTEN)", "192.168.1.10:40000->192.168.1.20:2000 (ESTABLISHED)"
+};
+
+// Made-up but stable PIDs: a console program's is 1000 + the id of its first socket (s1:
+// 1001), a built-in program's 30000 + its program id.
+constexpr int kConsolePidBase = 1000;
+constexpr int kProgramPidBase = 30000;
+
+// lsof's COMMAND is the first 9 characters of the program's name.
+std::string program_command(const Program& p) {
+  static const char* const names[] = {"ping",      "traceroute", "echo-server", "file-server", "download",
+                                      "bulk-sink", "bulk-send",  "requests",    "hping3"};
+  static_assert(std::variant_size_v<ProgramState> == sizeof names / sizeof names[0]);
+  return std::string(names[p.state.index()]).substr(0, 9);
+}
+
+std::string lsof_local(Ipv4 a, uint16_t port) {
+  return (a.v == 0 ? std::string("*") : to_string(a)) + ":" + std::to_string(port);
+}
+
+// Whether -i's @ADDR and :PORT select a socket with these ends (either end matches).
+bool lsof_selected(const CmdLsof& which, Ipv4 local, uint16_t lport, std::optional<Endpoint> remote) {
+  if (which.addr && local != *which.addr && !(remote && remote->addr == *which.addr)) return false;
+  if (which.port && lport != *which.port && !(remote && remote->port == *which.port)) return false;
+  return true;
+}
+
+std::vector<LsofRow> lsof_rows(const Node& n, const CmdLsof& which) {
+  std::vector<LsofRow> rows;
+  for (const HeldSocket& h : held_sockets(n)) {
+    if (!h.tcp) {
+      const UdpSocket& u = n.udp[h.index];
+      if (!which.udp || !lsof_selected(which, u.local_addr, u.port, std::nullopt)) continue;
+      rows.push_back({h.pid, h.command, h.fd, 40000 + u.id, "UDP", lsof_local(u.local_addr, u.port)});
+      continue;
+    }
+    const TcpSocket& t = n.tcp[h.index];
+    const bool listening = t.state == TcpState::Listen;
+    const std::optional<Endpoint> remote =
+        listening ? std::nullopt : std::optional<Endpoint>(Endpoint{t.remote_addr, t.remote_port});
+    if (!which.tcp || !lsof_selected(which, t.local_addr, t.local_port, remote)) continue;
+    std::string name = lsof_local(t.local_addr, t.local_port);
+    if (remote) name += "->" + to_string(*remote);
+    name += std::string(" (") + netstat_name(t.state) + ")";
+    rows.push_back({h.pid, h.command, h.fd, 40000 + t.id, "TCP", name});
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const LsofRow& a, const LsofRow& b) { return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd; });
+  return rows;
+}
+
+}  // namespace
+
+std::vector<HeldSocket> held_sockets(const Node& n) {
+  std::vector<HeldSocket> out;
+  std::map<int, int> next_fd;  // per process: its sockets take fds 3, 4 … in creation order
+  auto take_fd = [&](int pid) { return next_fd.try_emplace(pid, 3).first->second++; };
+  // Sockets are visited in creation order (the node's ids grow), UDP and TCP interleaved
+  // by id, so each process numbers its descriptors in the order it opened them.
+  struct Ref {
+    int32_t id;
+    bool tcp;
+    size_t index;
+  };
+  std::vector<Ref> refs;
+  for (size_t i = 0; i < n.udp.size(); ++i) refs.push_back({n.udp[i].id, false, i});
+  for (size_t i = 0; i < n.tcp.size(); ++i) refs.push_back({n.tcp[i].id, true, i});
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.id < b.id; });
+  for (const Ref& r : refs) {
+    if (!r.tcp) {
+      const UdpSocket& u = n.udp[r.index];
+      if (!u.open) continue;
+      const int pid = kConsolePidBase + u.id;
+      out.push_back({pid, "python3", take_fd(pid), false, r.index, false});
+      continue;
+    }
+    const TcpSocket& t = n.tcp[r.index];
+    // Closed by its owner (an orphan), or still in a listener's queues: no process has it.
+    if (!t.open() || t.released || t.listener >= 0) continue;
+    int pid = kConsolePidBase + t.id;
+    std::string command = "python3";
+    if (t.owner >= 0) {
+      pid = kProgramPidBase + t.owner;
+      for (const Program& p : n.programs)
+        if (p.id == t.owner) command = program_command(p);
+    } else if (t.passive_origin) {
+      // An accepted connection belongs to the program that listened on its port: the
+      // latest console listener on that port opened before it.
+      for (size_t j = 0; j < r.index; ++j) {
+        const TcpSocket& l = n.tcp[j];
+        if (l.owner < 0 && l.local_port == t.local_port && l.backlog > 0 && l.remote_port == 0)
+          pid = kConsolePidBase + l.id;
+      }
+    }
+    out.push_back({pid, command, take_fd(pid), true, r.index, t.owner >= 0});
+  }
+  return out;
+}
+
+std::vector<std::string> format_lsof(const Node& n, const CmdLsof& which) {
+  const std::vector<LsofRow> rows = lsof_rows(n, which);
+  std::vector<std::string> out;
+  if (rows.empty()) return out;  // lsof prints nothing (and exits 1) when nothing matches
+  // lsof sizes each column to its widest cell; COMMAND is left-aligned, numbers right.
+  size_t cmd_w = 7, pid_w = 3, dev_w = 6;
+  for (const LsofRow& r : rows) {
+    cmd_w = std::max(cmd_w, r.command.size());
+    pid_w = std::max(pid_w, std::to_string(r.pid).size());
+    dev_w = std::max(dev_w, std::to_string(r.device).size());
+  }
+  out.push_back(fmt("%-*s %*s USER   FD   TYPE %*s SIZE/OFF NODE NAME", int(cmd_w), "COMMAND", int(pid_w), "PID",
+                    int(dev_w), "DEVICE"));
+  for (const LsofRow& r : rows)
+    out.push_back(fmt("%-*s %*d root %4du  IPv4 %*d      0t0  %s %s", int(cmd_w), r.command.c_str(), int(pid_w), r.pid,
+                      r.fd, int(dev_w), r.device, r.proto.c_str(), r.name.c_str()));
+  return out;
 }
 
 std::vector<std::string> format_ss_rows(const std::vector<SsRow>& rows, bool netid) {

@@ -19,6 +19,24 @@ std::vector<std::string> format_arp_n(const Node& n, Time now);
 std::vector<std::string> format_netstat(const Node& n, const CmdSockets& which);
 // `cfg`: the world's TCP settings, for the RTO that `ss -i` shows (its cap is max_rto).
 std::vector<std::string> format_ss(const Node& n, const CmdSockets& which, const TcpConfig& cfg = {});
+// lsof -i: which process holds which socket, in lsof's columns (COMMAND PID USER FD TYPE
+// DEVICE SIZE/OFF NODE NAME), sorted by PID then FD. The simulator has no processes, so
+// they are modelled (see lsof_rows in tool_output.cpp): each console command that opens a
+// socket stands for one program ("python3"), which also holds the connections its
+// listener accepted; a built-in program (`app …`) is one process named after it. Sockets
+// no process holds (closed by their owner: TIME_WAIT, FIN_WAIT…) or not yet accepted are
+// not listed, as with the real lsof.
+std::vector<std::string> format_lsof(const Node& n, const CmdLsof& which);
+// A socket some modelled process holds, as lsof lists it (and as kill ends it).
+struct HeldSocket {
+  int pid = 0;
+  std::string command;  // "python3", or the built-in program's name cut to 9 characters
+  int fd = 0;           // 3, 4 … in the order the process opened them
+  bool tcp = false;
+  size_t index = 0;     // into Node::tcp or Node::udp
+  bool program = false; // held by a built-in program (`app …`), not a console one
+};
+std::vector<HeldSocket> held_sockets(const Node& n);  // in creation order
 // One line of an `ss` listing, and the layout of a whole listing: format_ss() above is
 // made of these, and so is the live mode's listing of the kernel's own sockets
 // (sim/live/sock_diag.cpp), so that the two tables look the same.

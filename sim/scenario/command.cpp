@@ -7,6 +7,7 @@
 #include "sim/core/edit_distance.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <limits>
 
@@ -464,12 +465,102 @@ Command parse_sockets(Words& w, bool ss) {
   return c;
 }
 
+// kill -9 PID, kill -KILL PID, kill -s TERM PID …: every signal ends the program here (a
+// Python program dies on KILL and TERM alike), so the signal is checked, then ignored.
+Command parse_kill(Words& w) {
+  static const std::vector<std::string_view> signals = {"9", "KILL", "SIGKILL", "15", "TERM", "SIGTERM", "2", "INT", "SIGINT"};
+  auto check_signal = [&](const Token& t, std::string_view sig) {
+    if (std::find(signals.begin(), signals.end(), sig) == signals.end())
+      fail(t.offset, "kill: " + std::string(sig) + ": invalid signal specification (use -9, -KILL, -15 or -TERM)");
+  };
+  CmdKill c;
+  while (!w.at_end()) {
+    const Token& t = w.toks[w.pos++];
+    if (t.text == "-s") {
+      const Token& sig = w.next("signal name after -s");
+      check_signal(sig, sig.text);
+      continue;
+    }
+    if (t.text.size() > 1 && t.text[0] == '-') {
+      check_signal(t, std::string_view(t.text).substr(1));
+      continue;
+    }
+    c.pids.push_back(int(number(w, t, "process id", 1, 4194304)));
+  }
+  if (c.pids.empty()) fail(w.line_end, "kill: usage: kill [-9|-TERM] PID… (lsof -i shows the PID)");
+  return c;
+}
+
 Command parse_arp(Words& w) {
   auto operands = getopt(w, "ane", "arp [-an]", [](char, const Token&, const Token*) {});
   if (!operands.empty())
     fail(operands[0].offset, "arp: unexpected argument " + quoted(operands[0].text) +
                                  " (arp -n lists the whole cache)");
   return CmdArpShow{};
+}
+
+// lsof -i SPEC, lsof -iSPEC, lsof -n -P -i …: SPEC is lsof's [46][protocol][@host][:port]
+// (see lsof(8), "-i [i]"). Only network files exist here, so -i is required; the few
+// service names a lesson meets are known, as /etc/services would know them.
+Command parse_lsof(Words& w) {
+  static constexpr std::string_view usage = "lsof -i [tcp|udp][@ADDR][:PORT]";
+  CmdLsof c;
+  bool have_i = false;
+  while (!w.at_end()) {
+    const Token& t = w.toks[w.pos++];
+    if (t.text.size() < 2 || t.text[0] != '-')
+      fail(t.offset, "lsof: unexpected argument " + quoted(t.text) + " (usage: " + std::string(usage) + ")");
+    if (t.text == "-n" || t.text == "-P" || t.text == "-nP" || t.text == "-Pn") continue;  // numeric: always
+    if (!t.text.starts_with("-i"))
+      fail(t.offset, "lsof: option " + quoted(t.text) + " is not supported here: only network files are listed (usage: " +
+                         std::string(usage) + ")");
+    if (have_i) fail(t.offset, "lsof: give -i once (usage: " + std::string(usage) + ")");
+    have_i = true;
+    Token spec{t.text.substr(2), t.offset + 2, t.quoted};
+    if (spec.text.empty()) {
+      const Token* n = w.peek();
+      if (!n || n->text.starts_with("-")) continue;  // plain -i: every network file
+      spec = *n;
+      ++w.pos;
+    }
+    std::string_view s = spec.text;
+    size_t at = 0;
+    if (s[0] == '6')
+      fail(spec.offset, "lsof: IPv6 is not simulated: tcplab speaks IPv4 only (use -i or -i4)");
+    if (s[0] == '4') at = 1;
+    const size_t proto_end = std::min(s.find_first_of("@:", at), s.size());
+    std::string proto(s.substr(at, proto_end - at));
+    std::transform(proto.begin(), proto.end(), proto.begin(), [](char ch) { return char(std::tolower(ch)); });
+    if (proto == "tcp") c.udp = false;
+    else if (proto == "udp") c.tcp = false;
+    else if (!proto.empty())
+      fail(spec.offset + at, "lsof: unknown protocol name (" + std::string(s.substr(at, proto_end - at)) + ") in: -i " +
+                                 std::string(s) + " (tcp or udp)");
+    at = proto_end;
+    if (at < s.size() && s[at] == '@') {
+      const size_t end = std::min(s.find(':', at), s.size());
+      Token a{std::string(s.substr(at + 1, end - at - 1)), spec.offset + at + 1, spec.quoted};
+      if (a.text.empty()) fail(a.offset, "lsof: missing address after '@' in: -i " + std::string(s));
+      c.addr = address(w, a);
+      at = end;
+    }
+    if (at < s.size()) {  // s[at] == ':'
+      Token p{std::string(s.substr(at + 1)), spec.offset + at + 1, spec.quoted};
+      static const std::vector<std::pair<std::string_view, uint16_t>> services = {
+          {"ftp", 21}, {"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"domain", 53}, {"http", 80}, {"https", 443}};
+      for (const auto& [name, number] : services)
+        if (p.text == name) c.port = number;
+      if (!c.port) {
+        if (p.text.empty() || !std::isdigit(static_cast<unsigned char>(p.text[0])))
+          fail(p.offset, "lsof: unknown service " + quoted(p.text) + " in: -i " + std::string(s) +
+                             " (a port number, or ftp, ssh, telnet, smtp, domain, http, https)");
+        c.port = port(w, p);
+      }
+    }
+  }
+  if (!have_i)
+    fail(w.line_end, "lsof: only network files are listed here: give -i (usage: " + std::string(usage) + ")");
+  return c;
 }
 
 // ---- routes -------------------------------------------------------------------------------
@@ -914,10 +1005,13 @@ Command parse_app(Words& w, const Token& sub) {
 }
 
 const std::vector<std::string_view> kCommandWords = {
-    "ifconfig", "ip", "route", "arp", "netstat", "ss", "ping", "traceroute", "udp", "tcp", "app", "hping3"};
+    "ifconfig", "ip", "route", "arp", "netstat", "ss", "lsof", "kill", "ping", "traceroute", "udp", "tcp", "app", "hping3"};
 
 Command parse_words(Words& w) {
   if (w.at_end()) fail(0, "empty command");
+  // `sudo lsof -i …` as the course types it: every console here is already root's.
+  if (w.toks[w.pos].text == "sudo" && ++w.pos == w.toks.size())
+    fail(w.line_end, "sudo: a command is needed (consoles here run as root: sudo is optional)");
   const Token& first = w.toks[w.pos++];
   const std::string& c = first.text;
   w.tool = c;
@@ -926,6 +1020,8 @@ Command parse_words(Words& w) {
   if (c == "route") return parse_route(w);
   if (c == "arp") return parse_arp(w);
   if (c == "netstat" || c == "ss") return parse_sockets(w, c == "ss");
+  if (c == "lsof") return parse_lsof(w);
+  if (c == "kill") return parse_kill(w);
   if (c == "ping") return parse_ping(w);
   if (c == "traceroute") return parse_traceroute(w);
   if (c == "hping3") return parse_hping3(w);
@@ -969,6 +1065,8 @@ std::string command_name(const Command& c) {
           [](const CmdRouteShow& r) -> std::string { return r.iproute2 ? "ip route" : "route"; },
           [](const CmdArpShow&) -> std::string { return "arp"; },
           [](const CmdSockets& s) -> std::string { return s.ss ? "ss" : "netstat"; },
+          [](const CmdLsof&) -> std::string { return "lsof"; },
+          [](const CmdKill&) -> std::string { return "kill"; },
           [](const CmdRouteAdd&) -> std::string { return "route add"; },
           [](const CmdRouteDel&) -> std::string { return "route del"; },
           [](const CmdPing&) -> std::string { return "ping"; },

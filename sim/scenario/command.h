@@ -31,6 +31,19 @@ struct CmdSockets {
   // and unconnected UDP sockets are hidden), so `ss -t` shows connections only.
   bool connected_only = false;
 };
+// lsof -i [4][tcp|udp][@ADDR][:PORT|:SERVICE] [-n] [-P]: which program holds which
+// socket (network files only; names are always numeric, as with -n -P).
+struct CmdLsof {
+  bool tcp = true, udp = true;
+  std::optional<Ipv4> addr;      // @ADDR: the local or the remote address
+  std::optional<uint16_t> port;  // :PORT: the local or the remote port
+};
+
+// kill [-9|-KILL|-15|-TERM|-s SIGNAL] PID…: ends a modelled process (see lsof): the
+// kernel closes every socket it held, as close() would.
+struct CmdKill {
+  std::vector<int> pids;
+};
 
 // ---- routes ----------------------------------------------------------------------------
 // route add -net 10.0.0.0/8 gw 192.168.1.2 [dev eth0] [metric N]
@@ -130,7 +143,7 @@ struct CmdHping3 {  // hping3 [-S] [-A] [-F] [-R] [-P] -p DPORT [-s SPORT] [-M S
 };
 
 using Command = std::variant<
-    CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdRouteAdd, CmdRouteDel,
+    CmdIfconfig, CmdIpAddr, CmdRouteShow, CmdArpShow, CmdSockets, CmdLsof, CmdKill, CmdRouteAdd, CmdRouteDel,
     CmdPing, CmdTraceroute, CmdUdpBind, CmdUdpSendto, CmdUdpRecvfrom, CmdUdpReply, CmdTcpListen,
     CmdTcpAccept, CmdTcpConnect, CmdTcpSend, CmdTcpRecv, CmdTcpShutdown, CmdTcpClose,
     CmdTcpAbort, CmdTcpSetsockopt, CmdAppEchoServer, CmdAppFileServer, CmdAppDownload, CmdAppBulkSink,
