@@ -77,5 +77,14 @@ expect interventions 1
 screenshot @OUT@
 SCRIPT
 
+# The Lesson panel: udp-echo's programs beside the narration, its first answer revealed.
+scripted guide-lesson.png udp-echo --at 1s <<'SCRIPT'
+wait 3
+intent reveal 1
+wait 3
+expect answers 1
+screenshot @OUT@
+SCRIPT
+
 # Live mode at level 3 (needs root or the capabilities; see README "Live mode").
 shot live-level3.png --live lost-syn --level 3 --at 1200ms
