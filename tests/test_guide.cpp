@@ -124,6 +124,25 @@ TEST_SUITE("guide") {
           fenced_block(read_doc("docs/guide.md"), kWriting, "toml"));
   }
 
+  TEST_CASE("both guides list every built-in lesson with its chapter") {
+    for (const char* doc : {"docs/guide.md", "docs/guide.zh.md"}) {
+      const std::string text = read_doc(doc);
+      const size_t b = text.find("<!-- LESSONS-BY-CHAPTER -->");
+      const size_t e = text.find("<!-- /LESSONS-BY-CHAPTER -->");
+      REQUIRE(b != std::string::npos);
+      REQUIRE(e != std::string::npos);
+      const std::string table = text.substr(b, e - b);
+      for (const std::string& name : builtin_scenarios()) {
+        const Scenario sc = load_builtin(name);
+        const std::string where = doc;
+        CAPTURE(where);
+        CAPTURE(name);
+        CHECK_MESSAGE(contains(table, "| " + sc.chapter + " | `" + name + "` |"),
+                      "run docs/make-lessons-table.py to bring the guide's table up to date");
+      }
+    }
+  }
+
   TEST_CASE("every picture of the guides exists and make-screenshots.sh regenerates it") {
     const std::string script = read_doc("docs/make-screenshots.sh");
     for (const char* doc : {"docs/guide.md", "docs/guide.zh.md"}) {
