@@ -126,7 +126,7 @@ std::vector<InFlightFrame> World::in_flight() const {
       f.sent = std::max<Time>(0, entry.at - wire_time);
       f.lost = a->lost;
       f.retx = a->frame.retx;
-      f.frame = &a->frame.frame;
+      f.frame = &a->frame.frame.bytes();
       out.push_back(f);
     }
   });
@@ -177,7 +177,7 @@ void World::run_command(int32_t node, const Command& cmd, const std::string& tex
 }
 
 void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
-                        const wire::Bytes& frame, DropWhy why, bool retx) {
+                        const wire::SharedBytes& frame, DropWhy why, bool retx) {
 #ifndef TCPLAB_CHECK_INVARIANTS
   if (!tracing_) return;
 #endif

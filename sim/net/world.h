@@ -126,7 +126,7 @@ class World {
   // no more than 30 % over running without it"); the layers skip building events then.
   bool tracing() const { return tracing_; }
   void set_tracing(bool on) { tracing_ = on; }
-  void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::Bytes& frame,
+  void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::SharedBytes& frame,
                    DropWhy why = DropWhy::Loss, bool retx = false);
   const TcpConfig& tcp_config() const { return tcp_config_; }
   TcpConfig& tcp_config() { return tcp_config_; }
