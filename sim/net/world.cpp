@@ -45,6 +45,7 @@ World World::from_scenario(const Scenario& s) {
       f.addr = is.addr;
       n.ifaces.push_back(f);
     }
+    n.index_own_addresses();
     add_connected_routes(n);
     for (const RouteSpec& r : spec.routes) {
       Route route;
@@ -242,9 +243,18 @@ int32_t Node::iface_on_subnet(Ipv4 a) const {
 
 bool Node::owns(Ipv4 a) const {
   if (classify(a) == AddressKind::Loopback) return true;
+  if (own_addrs) return std::binary_search(own_addrs->begin(), own_addrs->end(), a.v);
   for (const Iface& f : ifaces)
     if (f.addr && f.addr->addr == a) return true;
   return false;
+}
+
+void Node::index_own_addresses() {
+  std::vector<uint32_t> a;
+  for (const Iface& f : ifaces)
+    if (f.addr) a.push_back(f.addr->addr.v);
+  std::sort(a.begin(), a.end());
+  own_addrs = std::move(a);
 }
 
 void World::hand_to_kernel(int32_t node) { nodes_[static_cast<size_t>(node)].kernel = true; }
