@@ -117,6 +117,9 @@ class World {
   Rng& rng() { return rng_; }
   EventId schedule(Time at, Event e) { return queue_.schedule(at, std::move(e)); }
   void cancel(EventId id) { queue_.cancel(id); }
+  // cancel(id) then schedule(at, e), in one (EventQueue::reschedule): a pending event moved
+  // later costs no queue work until it is due. `id` 0 (none pending): schedule(at, e).
+  EventId reschedule(EventId id, Time at, Event e) { return queue_.reschedule(id, at, std::move(e)); }
   uint64_t new_frame_id() { return ++last_frame_id_; }
   void emit(TraceEvent e) {
     if (tracing_) trace_.push_back(std::move(e));
