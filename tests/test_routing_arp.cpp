@@ -142,6 +142,61 @@ TEST_SUITE("route lookup") {
   }
 }
 
+TEST_SUITE("route lookup index") {
+  TEST_CASE("the indexed lookup chooses what a scan of every row chooses, as rows come and go") {
+    // The rule of RFC 1812 §5.2.4.3 as the table scan applied it before the index
+    // (route_table.h): longest prefix, then lowest metric, then the earliest row.
+    auto scan = [](const RouteTable& t, Ipv4 dst) {
+      int32_t best = -1;
+      for (size_t i = 0; i < t.size(); ++i) {
+        const Route& r = t[i];
+        if (((dst.v ^ r.dst.addr.v) & mask_of(r.dst.len)) != 0) continue;
+        if (best < 0 || r.dst.len > t[size_t(best)].dst.len ||
+            (r.dst.len == t[size_t(best)].dst.len && r.metric < t[size_t(best)].metric))
+          best = static_cast<int32_t>(i);
+      }
+      return best;
+    };
+    uint64_t x = 88172645463325252ull;  // xorshift64: a fixed sequence of tables and lookups
+    auto next = [&] {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      return x;
+    };
+    // Few distinct networks, so that prefixes nest, tie and repeat.
+    auto addr = [&] { return Ipv4(0x0a000000u | uint32_t(next() % 4) << 16 | uint32_t(next() % 4) << 8 | uint32_t(next() % 4)); };
+    RouteTable t;
+    int lookups = 0;
+    for (int step = 0; step < 3000; ++step) {
+      if (t.empty() || next() % 3 != 0) {
+        static constexpr int kLens[] = {0, 8, 16, 24, 30, 32};
+        const int len = kLens[next() % 6];
+        t.push_back(Route{Prefix{Ipv4(addr().v & mask_of(len)), len}, std::nullopt, 0, uint32_t(next() % 3), 0});
+      } else {
+        t.erase(t.begin() + static_cast<long>(next() % t.size()));
+      }
+      for (int k = 0; k < 8; ++k, ++lookups) {
+        const Ipv4 dst = addr();
+        REQUIRE(t.lookup(dst) == scan(t, dst));
+      }
+    }
+    CHECK(lookups == 24000);
+  }
+
+  TEST_CASE("a node owns its addresses and loopback, indexed or not") {
+    Node n = router();
+    CHECK(n.owns(ip(172, 16, 2, 1)));
+    CHECK_FALSE(n.owns(ip(172, 16, 2, 2)));
+    n.index_own_addresses();
+    CHECK(n.owns(ip(192, 168, 1, 1)));
+    CHECK(n.owns(ip(172, 16, 1, 1)));
+    CHECK(n.owns(ip(127, 0, 0, 1)));
+    CHECK_FALSE(n.owns(ip(172, 16, 2, 2)));
+    CHECK_FALSE(n.owns(ip(10, 0, 0, 1)));
+  }
+}
+
 TEST_SUITE("route -n") {
   TEST_CASE("a host's table: the default route first, then its subnet, in net-tools' columns") {
     Sim sim = Sim::file("ping-across-routers.toml", {}, false);

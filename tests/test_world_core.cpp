@@ -187,6 +187,88 @@ TEST_SUITE("event queue") {
     CHECK(drain(copy) == std::vector<char>{'a', 'c'});
     CHECK(drain(q) == std::vector<char>{'z', 'a', 'c'});
   }
+
+  TEST_CASE("a rescheduled event runs once, at its new time, in the order cancel and schedule give") {
+    EventQueue<char> q;
+    const EventId a = q.schedule(10, 'a');
+    q.schedule(30, 'b');
+    const EventId a2 = q.reschedule(a, 30, 'A');  // later, tied with b: after it
+    CHECK(a2 > a);
+    q.cancel(a);  // the old id is dead
+    q.schedule(20, 'c');
+    CHECK(q.next_time() == std::optional<Time>(20));
+    auto e = q.pop();
+    REQUIRE(e);
+    CHECK(e->payload == 'c');
+    CHECK(q.next_time() == std::optional<Time>(30));
+    CHECK(drain(q) == std::vector<char>{'b', 'A'});
+  }
+
+  TEST_CASE("reschedule earlier, of a cancelled or finished event, or of id 0 schedules anew") {
+    EventQueue<char> q;
+    const EventId a = q.schedule(50, 'a');
+    const EventId a2 = q.reschedule(a, 5, 'e');  // earlier
+    q.cancel(a);
+    const EventId b = q.schedule(7, 'b');
+    q.cancel(b);
+    q.reschedule(b, 8, 'B');  // cancelled: a new event
+    q.reschedule(0, 9, 'z');
+    CHECK(drain(q) == std::vector<char>{'e', 'B', 'z'});
+    q.reschedule(a2, 1, 'x');  // already ran
+    CHECK(drain(q) == std::vector<char>{'x'});
+  }
+
+  TEST_CASE("reschedule gives the same run as cancel then schedule, over random operations") {
+    // Two queues driven alike: `lazy` moves events with reschedule, `plain` cancels and
+    // schedules. Every pop must give the same time, payload and sequence number (the id's
+    // slot part may differ: reschedule keeps the slot).
+    EventQueue<int> lazy, plain;
+    std::vector<std::pair<EventId, EventId>> live;  // (lazy id, plain id) of pending events
+    Rng rng(7);
+    Time now = 0;
+    int next_payload = 0, compared = 0;
+    for (int step = 0; step < 20000; ++step) {
+      const uint64_t r = rng.next_u64() % 10;
+      if (r < 3 || live.empty()) {
+        const Time at = now + Time(rng.next_u64() % 50);
+        live.emplace_back(lazy.schedule(at, next_payload), plain.schedule(at, next_payload));
+        ++next_payload;
+      } else if (r < 7) {
+        auto& [l, p] = live[rng.next_u64() % live.size()];
+        const Time at = now + Time(rng.next_u64() % 60);
+        plain.cancel(p);
+        p = plain.schedule(at, next_payload);
+        l = lazy.reschedule(l, at, next_payload);
+        ++next_payload;
+      } else if (r < 8) {
+        const size_t i = rng.next_u64() % live.size();
+        lazy.cancel(live[i].first);
+        plain.cancel(live[i].second);
+        live.erase(live.begin() + static_cast<long>(i));
+      } else {
+        REQUIRE(lazy.next_time() == plain.next_time());
+        auto x = lazy.pop();
+        auto y = plain.pop();
+        REQUIRE(x.has_value() == y.has_value());
+        if (!x) continue;
+        REQUIRE(x->at == y->at);
+        REQUIRE(x->payload == y->payload);
+        REQUIRE((x->id >> 24) == (y->id >> 24));
+        now = x->at;
+        std::erase_if(live, [&](const auto& ids) { return ids.first == x->id; });
+        ++compared;
+      }
+    }
+    while (auto x = lazy.pop()) {
+      auto y = plain.pop();
+      REQUIRE(y);
+      REQUIRE(x->at == y->at);
+      REQUIRE(x->payload == y->payload);
+      ++compared;
+    }
+    CHECK_FALSE(plain.pop().has_value());
+    CHECK(compared > 1000);
+  }
 }
 
 TEST_SUITE("rng") {

@@ -1,6 +1,9 @@
 // The discrete-event queue: events ordered by (time, insertion sequence), so that ties
 // break by insertion order (DESIGN.md principle 1). Cancellation is lazy: a cancelled
-// event stays in the heap and is skipped when it reaches the top. The queue is a plain
+// event stays in the heap and is skipped when it reaches the top. Moving an event later
+// (reschedule) is lazy too: its key stays in the heap and moves when it reaches the top, so a
+// TCP retransmission timer re-armed by every ACK (RFC 6298 §5.3) costs no heap work per ACK
+// and leaves no cancelled entries behind. The queue is a plain
 // value (a vector heap of keys, the payloads and their cancelled flags by slot): copying
 // it is part of a snapshot.
 #pragma once
@@ -46,13 +49,34 @@ class EventQueue {
       slots_.push_back(std::move(payload));
       slot_id_.push_back(0);
       cancelled_.push_back(0);
+      due_.push_back(0);
+      key_at_.push_back(0);
     }
     const EventId id = (++seq_ << kSlotBits) | slot;
     slot_id_[slot] = id;
     cancelled_[slot] = 0;
+    due_[slot] = at;
+    key_at_[slot] = at;
     heap_.push_back(Key{at, id});
     std::push_heap(heap_.begin(), heap_.end(), later);
     return id;
+  }
+
+  // The same as cancel(id) then schedule(at, payload), and the events then run in exactly
+  // the same order (the new id takes the next sequence number, as schedule() would give
+  // it). When `id` is pending and `at` is no earlier than where its key sits in the heap,
+  // nothing moves now: the key is moved to `at` when it reaches the top.
+  EventId reschedule(EventId id, Time at, Payload payload) {
+    const uint64_t slot = id & kSlotMask;
+    if (id == 0 || slot >= slot_id_.size() || slot_id_[slot] != id || cancelled_[slot] || at < key_at_[slot]) {
+      cancel(id);
+      return schedule(at, std::move(payload));
+    }
+    const EventId moved = (++seq_ << kSlotBits) | slot;
+    slot_id_[slot] = moved;
+    slots_[slot] = std::move(payload);
+    due_[slot] = at;
+    return moved;
   }
 
   // Cancels a scheduled event; cancelling one that already ran or was cancelled is a no-op.
@@ -97,9 +121,9 @@ class EventQueue {
   // that show what is pending, such as frames in flight.
   template <class F>
   void for_each(F&& f) const {
-    for (const Key& k : heap_) {
+    for (const Key& k : heap_) {  // one key per slot: a moved event's key is its old one
       const uint32_t slot = slot_of(k.id);
-      if (!cancelled_[slot]) f(View{k.at, k.id, slots_[slot]});
+      if (!cancelled_[slot]) f(View{due_[slot], slot_id_[slot], slots_[slot]});
     }
   }
 
@@ -107,7 +131,9 @@ class EventQueue {
   // An id is (insertion sequence << 24) | slot: ids still grow in insertion order, which
   // breaks ties between events at one time, and cancel() finds the event's slot without a
   // search. The heap holds small keys; the payloads (frames among them) stay in their slots
-  // while it is reordered.
+  // while it is reordered. Each slot in use has exactly one key in the heap: its event's,
+  // or, for an event rescheduled later, the key it had before (an older id, an earlier
+  // time), which is replaced by the event's own when it reaches the top.
   static constexpr int kSlotBits = 24;
   static constexpr uint64_t kSlotMask = (uint64_t(1) << kSlotBits) - 1;
   static uint32_t slot_of(EventId id) { return static_cast<uint32_t>(id & kSlotMask); }
@@ -125,13 +151,22 @@ class EventQueue {
     cancelled_[slot] = 0;
     free_.push_back(slot);
   }
+  // Until the top is a live event's own key: drops cancelled events, and moves the old key
+  // of a rescheduled event to where the event now is.
   void drop_cancelled() {
     while (!heap_.empty()) {
-      const uint32_t slot = slot_of(heap_.front().id);
-      if (!cancelled_[slot]) return;
+      const Key top = heap_.front();
+      const uint32_t slot = slot_of(top.id);
+      if (!cancelled_[slot] && top.id == slot_id_[slot]) return;
       std::pop_heap(heap_.begin(), heap_.end(), later);
-      heap_.pop_back();
-      release(slot);
+      if (cancelled_[slot]) {
+        heap_.pop_back();
+        release(slot);
+      } else {
+        heap_.back() = Key{due_[slot], slot_id_[slot]};
+        key_at_[slot] = due_[slot];
+        std::push_heap(heap_.begin(), heap_.end(), later);
+      }
     }
   }
 
@@ -139,6 +174,8 @@ class EventQueue {
   std::vector<Payload> slots_;     // payloads by slot; a free slot holds Payload{}
   std::vector<EventId> slot_id_;   // the id of the event in each slot, 0 when free
   std::vector<uint8_t> cancelled_;  // by slot: cancelled, skipped when it reaches the top
+  std::vector<Time> due_;          // by slot: when its event runs
+  std::vector<Time> key_at_;       // by slot: the time of its key in the heap (<= due_)
   std::vector<uint32_t> free_;     // free slots, reused last-freed first
   uint64_t seq_ = 0;
 };

@@ -3,6 +3,8 @@
 // When all tries fail the waiting packets are dropped ("noarp"), and the sender learns
 // it: a local program gets "Destination Host Unreachable", a router answers the source
 // with ICMP host unreachable (RFC 1812 §4.3.3.1). Entries are kept 60 s (gc_stale_time).
+#include <algorithm>
+
 #include "sim/net/layers.h"
 #include "sim/wire/frame.h"
 
@@ -24,10 +26,26 @@ void send_request(World& w, int32_t node, int32_t iface, Ipv4 target) {
   send_with_faults(w, node, iface, wire::build_arp_frame(eth, a));
 }
 
+// The key of Node::arp_index; a cache holds one row per (address, interface).
+uint64_t arp_key(Ipv4 ip, int32_t iface) { return uint64_t(ip.v) << 32 | uint32_t(iface); }
+
+std::vector<std::pair<uint64_t, int32_t>>::const_iterator arp_find(const Node& n, uint64_t key) {
+  return std::lower_bound(n.arp_index.begin(), n.arp_index.end(), key,
+                          [](const std::pair<uint64_t, int32_t>& e, uint64_t k) { return e.first < k; });
+}
+
+ArpEntry* arp_row(Node& n, int32_t iface, Ipv4 ip) {
+  const uint64_t key = arp_key(ip, iface);
+  const auto it = arp_find(n, key);
+  return it != n.arp_index.end() && it->first == key ? &n.arp_cache[size_t(it->second)] : nullptr;
+}
+
 const ArpEntry* lookup(const Node& n, int32_t iface, Ipv4 ip, Time now) {
-  for (const ArpEntry& e : n.arp_cache)
-    if (e.ip == ip && e.iface == iface && e.expires > now) return &e;
-  return nullptr;
+  const uint64_t key = arp_key(ip, iface);
+  const auto it = arp_find(n, key);
+  if (it == n.arp_index.end() || it->first != key) return nullptr;
+  const ArpEntry& e = n.arp_cache[size_t(it->second)];
+  return e.expires > now ? &e : nullptr;
 }
 
 }  // namespace
@@ -49,14 +67,15 @@ void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::B
 namespace {
 
 void learn(Node& n, int32_t iface, Ipv4 ip, Mac mac, Time now, bool create) {
-  for (ArpEntry& e : n.arp_cache) {
-    if (e.ip == ip && e.iface == iface) {
-      e.mac = mac;
-      e.expires = now + kArpLifetime;
-      return;
-    }
+  if (ArpEntry* e = arp_row(n, iface, ip)) {
+    e->mac = mac;
+    e->expires = now + kArpLifetime;
+    return;
   }
-  if (create) n.arp_cache.push_back(ArpEntry{ip, mac, iface, now + kArpLifetime});
+  if (!create) return;
+  const uint64_t key = arp_key(ip, iface);
+  n.arp_index.insert(arp_find(n, key), {key, static_cast<int32_t>(n.arp_cache.size())});
+  n.arp_cache.push_back(ArpEntry{ip, mac, iface, now + kArpLifetime});
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ bool l4_checksum_ok(const wire::Ipv4Header& ip, wire::ByteView l4) {
 }
 
 void forward(World& w, int32_t node, int32_t in_iface, uint64_t id, const wire::Ipv4Header& ip,
-             wire::Bytes ip_packet, const wire::Bytes& frame) {
+             wire::Bytes ip_packet, const wire::SharedBytes& frame) {
   Node& n = w.node(node);
   const int32_t in_link = n.ifaces[static_cast<size_t>(in_iface)].link;
   // Linux routes the packet first (ip_route_input) and checks the TTL after (ip_forward),
@@ -128,7 +128,7 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   return SendError::None;
 }
 
-void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::Bytes& frame) {
+void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::SharedBytes& frame) {
   Node& n = w.node(node);
   Iface& f = n.ifaces[static_cast<size_t>(iface)];
   auto eth = wire::parse_ethernet(frame);
@@ -168,7 +168,7 @@ void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire
       w.emit_packet(EvKind::Drop, node, f.link, id, frame, DropWhy::Checksum);
       return;
     }
-    ip_local_deliver(w, node, ip_packet, RxContext{id, f.link, &frame});
+    ip_local_deliver(w, node, ip_packet, RxContext{id, f.link, std::addressof(frame)});
     return;
   }
   if (!n.forwards()) {

@@ -17,7 +17,7 @@ void link_frame_arrives(World& w, EvFrameArrives& e);
 void link_free(World& w, const EvLinkFree& e);
 
 // switch.cpp: a frame reaches a switch port.
-void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::Bytes& frame);
+void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::SharedBytes& frame);
 
 // faults.cpp: a frame a node originated is about to go on a link: apply [[fault]] rules.
 void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx = false);
@@ -58,13 +58,13 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
                   const IpSendOptions& opt = {});
 // The source address a packet to `dst` would carry (RFC 1122 §3.3.4.3), or none.
 std::optional<Ipv4> ip_source_for(const Node& n, Ipv4 dst);
-void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::Bytes& frame);
+void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::SharedBytes& frame);
 // The frame a packet arrived in, so that a layer above can report a drop of it (why
 // "closed", …) under the same id. Empty for packets that never left the host.
 struct RxContext {
   uint64_t id = 0;
   int32_t link = -1;
-  const wire::Bytes* frame = nullptr;  // valid only during the call
+  const wire::SharedBytes* frame = nullptr;  // valid only during the call
 };
 void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, const RxContext& rx = {});
 // Emits a `drop` for the packet being received (or a stand-alone frame for a local one).

@@ -47,7 +47,8 @@ void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fa
   Link& l = w.link(f.link);
   const uint8_t side = f.link_side;
   LinkDirection& d = l.dir[side];
-  QueuedFrame qf{id, std::move(frame), fault_drop, retx};
+  // Shared from here on: the tx event, the frame in flight, its rx or drop event.
+  QueuedFrame qf{id, wire::SharedBytes(std::move(frame)), fault_drop, retx};
   if (d.busy_until > w.now() || !d.queue.empty()) {
     if (d.queue.size() >= l.queue_limit) {
       f.counters.tx_dropped++;

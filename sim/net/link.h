@@ -9,6 +9,7 @@
 
 #include "sim/core/time.h"
 #include "sim/wire/headers.h"
+#include "sim/wire/shared_bytes.h"
 
 namespace tcplab {
 
@@ -19,7 +20,7 @@ struct LinkEnd {
 
 struct QueuedFrame {
   uint64_t id = 0;
-  wire::Bytes frame;
+  wire::SharedBytes frame;  // shared with its tx/rx/drop trace events
   bool fault_drop = false;  // a [[fault]] drop: it is sent, then lost on the way
   bool retx = false;        // a retransmitted TCP segment (the `retx` of its tx event)
 };

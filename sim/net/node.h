@@ -14,6 +14,7 @@
 #include "sim/core/event_queue.h"
 #include "sim/core/time.h"
 #include "sim/apps/tcp_apps.h"
+#include "sim/net/route_table.h"
 #include "sim/proto/tcp_socket.h"
 #include "sim/trace/trace_event.h"
 #include "sim/wire/address.h"
@@ -36,14 +37,6 @@ struct Iface {
   IfaceCounters counters;
 };
 
-// One row of `route -n`. Connected routes are made from interface addresses.
-struct Route {
-  Prefix dst;                      // network form
-  std::optional<Ipv4> gateway;     // none: directly connected (flag U without G)
-  int32_t iface = -1;
-  uint32_t metric = 0;
-  uint64_t use = 0;                // the "Use" column: lookups that chose this route
-};
 
 struct ArpEntry {
   Ipv4 ip;
@@ -156,8 +149,11 @@ struct Node {
   NodeType type = NodeType::Host;
   std::vector<Iface> ifaces;
   IfaceCounters loopback;          // `lo`: packets a node sends to itself or to 127/8
-  std::vector<Route> routes;
-  std::vector<ArpEntry> arp_cache;
+  RouteTable routes;
+  std::vector<ArpEntry> arp_cache;  // in the order learned (`arp -n`); only arp.cpp adds rows
+  // arp_cache by (address, interface), sorted: the row to use without a scan of the cache
+  // (a router with a hundred neighbours resolves every packet it forwards). arp.cpp keeps it.
+  std::vector<std::pair<uint64_t, int32_t>> arp_index;
   std::vector<ArpPending> arp_pending;
   std::vector<MacEntry> mac_table;
   std::vector<UdpSocket> udp;
@@ -187,6 +183,12 @@ struct Node {
   int32_t iface_on_subnet(Ipv4 a) const;
   // True when `a` is one of this node's own addresses (or loopback).
   bool owns(Ipv4 a) const;
+  // The interfaces' addresses, sorted, for owns(): a router asks for every packet it
+  // forwards, and a hundred interfaces are a long scan. World::from_scenario makes it once
+  // the interfaces have their addresses (nothing changes them after); a node built by hand
+  // (tests) has none, and owns() looks at the interfaces themselves.
+  std::optional<std::vector<uint32_t>> own_addrs;
+  void index_own_addresses();
 };
 
 }  // namespace tcplab

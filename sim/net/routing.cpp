@@ -7,20 +7,9 @@
 namespace tcplab {
 
 std::optional<RouteChoice> route_lookup(const Node& n, Ipv4 dst) {
-  // One pass, comparing (length, metric) with the best so far; a router with a hundred
-  // interfaces looks up every packet it forwards, so the match is one XOR and a mask.
-  int32_t best = -1;
-  int best_len = -1;
-  uint32_t best_metric = 0;
-  for (size_t i = 0; i < n.routes.size(); ++i) {
-    const Route& r = n.routes[i];
-    if (((dst.v ^ r.dst.addr.v) & mask_of(r.dst.len)) != 0) continue;  // Prefix::contains
-    if (best < 0 || r.dst.len > best_len || (r.dst.len == best_len && r.metric < best_metric)) {
-      best = static_cast<int32_t>(i);
-      best_len = r.dst.len;
-      best_metric = r.metric;
-    }
-  }
+  // A router with a hundred interfaces looks up every packet it forwards: the table keeps
+  // an index by prefix length (route_table.h).
+  const int32_t best = n.routes.lookup(dst);
   if (best < 0) return std::nullopt;
   const Route& r = n.routes[static_cast<size_t>(best)];
   return RouteChoice{best, r.iface, r.gateway ? *r.gateway : dst};

@@ -9,7 +9,7 @@ namespace {
 constexpr Time kMacAgeing = 300 * kSec;  // Linux bridge default ageing_time
 }
 
-void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::Bytes& frame) {
+void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::SharedBytes& frame) {
   auto eth = wire::parse_ethernet(frame);
   if (!eth) return;
   Node& sw = w.node(node);

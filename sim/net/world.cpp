@@ -45,6 +45,7 @@ World World::from_scenario(const Scenario& s) {
       f.addr = is.addr;
       n.ifaces.push_back(f);
     }
+    n.index_own_addresses();
     add_connected_routes(n);
     for (const RouteSpec& r : spec.routes) {
       Route route;
@@ -126,7 +127,7 @@ std::vector<InFlightFrame> World::in_flight() const {
       f.sent = std::max<Time>(0, entry.at - wire_time);
       f.lost = a->lost;
       f.retx = a->frame.retx;
-      f.frame = &a->frame.frame;
+      f.frame = &a->frame.frame.bytes();
       out.push_back(f);
     }
   });
@@ -177,7 +178,7 @@ void World::run_command(int32_t node, const Command& cmd, const std::string& tex
 }
 
 void World::emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id,
-                        const wire::Bytes& frame, DropWhy why, bool retx) {
+                        const wire::SharedBytes& frame, DropWhy why, bool retx) {
 #ifndef TCPLAB_CHECK_INVARIANTS
   if (!tracing_) return;
 #endif
@@ -242,9 +243,18 @@ int32_t Node::iface_on_subnet(Ipv4 a) const {
 
 bool Node::owns(Ipv4 a) const {
   if (classify(a) == AddressKind::Loopback) return true;
+  if (own_addrs) return std::binary_search(own_addrs->begin(), own_addrs->end(), a.v);
   for (const Iface& f : ifaces)
     if (f.addr && f.addr->addr == a) return true;
   return false;
+}
+
+void Node::index_own_addresses() {
+  std::vector<uint32_t> a;
+  for (const Iface& f : ifaces)
+    if (f.addr) a.push_back(f.addr->addr.v);
+  std::sort(a.begin(), a.end());
+  own_addrs = std::move(a);
 }
 
 void World::hand_to_kernel(int32_t node) { nodes_[static_cast<size_t>(node)].kernel = true; }

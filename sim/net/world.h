@@ -117,6 +117,9 @@ class World {
   Rng& rng() { return rng_; }
   EventId schedule(Time at, Event e) { return queue_.schedule(at, std::move(e)); }
   void cancel(EventId id) { queue_.cancel(id); }
+  // cancel(id) then schedule(at, e), in one (EventQueue::reschedule): a pending event moved
+  // later costs no queue work until it is due. `id` 0 (none pending): schedule(at, e).
+  EventId reschedule(EventId id, Time at, Event e) { return queue_.reschedule(id, at, std::move(e)); }
   uint64_t new_frame_id() { return ++last_frame_id_; }
   void emit(TraceEvent e) {
     if (tracing_) trace_.push_back(std::move(e));
@@ -126,7 +129,7 @@ class World {
   // no more than 30 % over running without it"); the layers skip building events then.
   bool tracing() const { return tracing_; }
   void set_tracing(bool on) { tracing_ = on; }
-  void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::Bytes& frame,
+  void emit_packet(EvKind kind, int32_t node, int32_t link, uint64_t id, const wire::SharedBytes& frame,
                    DropWhy why = DropWhy::Loss, bool retx = false);
   const TcpConfig& tcp_config() const { return tcp_config_; }
   TcpConfig& tcp_config() { return tcp_config_; }

@@ -80,7 +80,7 @@ void retransmit_head(World& w, int32_t node, int32_t si) {
   s.total_retrans++;
   if (len > 0) {
     const bool fin = s.fin_sent && s.fin_seq == s.snd_una + len;
-    send_segment(w, node, si, uint8_t(ACK | (fin ? FIN : 0)), s.snd_una, s.send_buf.begin_ptr(), len, true);
+    send_segment(w, node, si, uint8_t(ACK | (fin ? FIN : 0)), s.snd_una, s.send_buf.contiguous(0, len), len, true);
   } else if (s.fin_sent) {
     send_segment(w, node, si, FIN | ACK, s.fin_seq, nullptr, 0, true);
   }

@@ -215,7 +215,7 @@ void tcp_detail::output(World& w, int32_t node, int32_t si, uint32_t limited_all
       if (last) flags |= PSH;                 // the write's last segment (Linux)
       if (fin_due && last) flags |= FIN;      // the FIN rides on the last data
       if (limited_allowance > 0) cc_on_limited_sent(s.cc, len);
-      transmit(w, node, si, s.send_buf.begin_ptr() + data_sent, len, flags);
+      transmit(w, node, si, s.send_buf.contiguous(data_sent, len), len, flags);
       sent_any = true;
       limited_allowance = 0;
     }

@@ -85,23 +85,33 @@ EventId& timer_slot(TcpSocket& s, TcpTimerKind k) {
   return s.timer_rto;
 }
 
+namespace {
+void emit_timer(World& w, int32_t node, const TcpSocket& s, TcpTimerKind k, const char* op, Time at) {
+  if (!w.tracing()) return;
+  TraceEvent e;
+  e.t = w.now();
+  e.ev = EvKind::Timer;
+  e.node = node;
+  e.data = TimerEvent{tcp_sock_id(s), to_string(k), op, at};
+  w.emit(std::move(e));
+}
+}  // namespace
+
 void timer_set(World& w, int32_t node, int32_t si, TcpTimerKind k, Time at) {
-  timer_cancel(w, node, si, k);
   TcpSocket& s = sock(w, node, si);
-  timer_slot(s, k) = w.schedule(at, EvTcpTimer{node, si, k});
+  EventId& id = timer_slot(s, k);
+  // A timer set again (the RTO on every ACK, RFC 6298 §5.3) is moved, not cancelled and
+  // scheduled anew: the same `cancel` and `set` in the trace and the same order of events,
+  // without a dead entry left in the event queue each time (World::reschedule).
+  if (id != 0) emit_timer(w, node, s, k, "cancel", w.now());
+  id = w.reschedule(id, at, EvTcpTimer{node, si, k});
   switch (k) {  // when they fire, for the views' countdowns
     case TcpTimerKind::Rto: s.rto_at = at; break;
     case TcpTimerKind::TimeWait: s.time_wait_at = at; break;
     case TcpTimerKind::Persist: s.persist_at = at; break;
     default: break;
   }
-  if (!w.tracing()) return;
-  TraceEvent e;
-  e.t = w.now();
-  e.ev = EvKind::Timer;
-  e.node = node;
-  e.data = TimerEvent{tcp_sock_id(s), to_string(k), "set", at};
-  w.emit(std::move(e));
+  emit_timer(w, node, s, k, "set", at);
 }
 
 
@@ -111,13 +121,7 @@ void timer_cancel(World& w, int32_t node, int32_t si, TcpTimerKind k) {
   if (id == 0) return;
   w.cancel(id);
   id = 0;
-  if (!w.tracing()) return;
-  TraceEvent e;
-  e.t = w.now();
-  e.ev = EvKind::Timer;
-  e.node = node;
-  e.data = TimerEvent{tcp_sock_id(s), to_string(k), "cancel", w.now()};
-  w.emit(std::move(e));
+  emit_timer(w, node, s, k, "cancel", w.now());
 }
 
 void timers_cancel_all(World& w, int32_t node, int32_t si) {

@@ -227,7 +227,8 @@ wire::Bytes tcp_recv(World& w, int32_t node, int32_t si, size_t max) {
   const size_t n = std::min(max, s.recv_buf.size());
   if (n == 0) return {};
   const uint32_t before = offered_window(s);
-  wire::Bytes out(s.recv_buf.begin_ptr(), s.recv_buf.begin_ptr() + n);
+  const uint8_t* in = s.recv_buf.contiguous(0, n);
+  wire::Bytes out(in, in + n);
   s.recv_buf.consume(n);
   // Window update (RFC 9293 §3.8.6.2.2; Linux tcp_cleanup_rbuf): announce the opened
   // window when it at least doubles, or leaves zero, once it moved by the SWS step.

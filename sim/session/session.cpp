@@ -440,7 +440,7 @@ std::vector<InFlightFrame> Session::in_flight() const {
     f.arrives = end ? end->t : std::max(now, e.t + l.delay);
     f.lost = end && end->ev == EvKind::Drop;
     f.retx = pe.retx;
-    f.frame = &pe.frame;
+    f.frame = &pe.frame.bytes();
     out.push_back(f);
   }
   return out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/time.h"
+#include "sim/wire/shared_bytes.h"
 
 namespace tcplab {
 
@@ -30,12 +31,13 @@ enum class DropWhy : uint8_t {
 };
 const char* to_string(DropWhy w);  // "loss", "fault", …
 
-// tx / rx / drop: the frame's bytes are kept so that every view can parse what it needs.
+// tx / rx / drop: the frame's bytes are kept so that every view can parse what it needs;
+// the tx, rx and drop of one frame on one link share one immutable copy of them.
 // `id` names the frame: a switch forwards the same frame (same id); a router sends a new one.
 struct PacketEvent {
   uint64_t id = 0;
   int32_t link = -1;
-  std::vector<uint8_t> frame;
+  wire::SharedBytes frame;
   DropWhy why = DropWhy::Loss;  // drop only
   bool retx = false;            // tx of a retransmitted TCP segment
 };

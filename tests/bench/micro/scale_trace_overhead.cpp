@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iterator>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "tests/bench/micro/bench_worlds.h"
@@ -48,8 +49,11 @@ RunResult run(const Scenario& s, Tracing mode) {
   if (keep) {
     r.trace_events = recorded.size();
     r.trace_bytes = recorded.capacity() * sizeof(TraceEvent);
+    // A frame's bytes count once however many events share them (its tx, rx, drops).
+    std::unordered_set<const uint8_t*> frames;
     for (const TraceEvent& e : recorded)
-      if (const auto* p = std::get_if<PacketEvent>(&e.data)) r.trace_bytes += p->frame.capacity();
+      if (const auto* p = std::get_if<PacketEvent>(&e.data); p && frames.insert(p->frame.data()).second)
+        r.trace_bytes += p->frame.bytes().capacity();
   }
   return r;
 }
