@@ -28,6 +28,7 @@
 #include "sim/cli/cli.h"
 #include "sim/live/netns.h"
 #include "sim/trace/pcap_writer.h"
+#include "sim/view/course_chapters.h"
 #include "sim/view/ladder_svg.h"
 
 namespace tcplab::ui {
@@ -349,6 +350,8 @@ void App::rebuild_fonts() {
     const Scenario& sc = session_->scenario();
     extra += sc.title + sc.title_zh + sc.summary_zh;
     for (const StepSpec& st : sc.steps) extra += st.say_zh + st.say;
+    for (const QuestionSpec& q : sc.questions) extra += q.ask + q.ask_zh + q.answer + q.answer_zh;
+    for (const ProgramSpec& p : sc.programs) extra += p.name + p.code;  // comments may be Chinese
   }
   const FontReport fr = load_fonts(16.0f * scale, extra);
   if (!fr.cjk && !cjk_missing_) std::cerr << "tcplab: " << kNoCjkFontMessage << "\n";
@@ -414,9 +417,11 @@ void App::place_windows(bool force) {
   if (ui_.present) {
     // The class follows the ladder: it gets the widest column (in live mode the two
     // ladders side by side take the middle and more).
+    // A lesson with a program (issue 8) shows its code under the narration: more height.
     const float p1 = W * (live_ ? 0.26f : 0.33f), p2 = W * (live_ ? 0.48f : 0.39f), p3 = W - p1 - p2;
-    place("###topology", 0, 0, p1, top * 0.55f);
-    place("###lesson", 0, top * 0.55f, p1, top * 0.45f);
+    const float topo_h = model().scenario().programs.empty() ? 0.55f : 0.36f;
+    place("###topology", 0, 0, p1, top * topo_h);
+    place("###lesson", 0, top * topo_h, p1, top * (1 - topo_h));
     place("###ladder", p1, 0, p2, top);
     place("###live_compare", p1, 0, p2, top);
     place("###state", p1 + p2, 0, p3, top);
@@ -437,14 +442,20 @@ void App::place_windows(bool force) {
     return;
   }
   // The state diagrams need height for their edge labels, the inspector rows for its tree.
+  // A lesson that shows a program beside its narration (issue 8) takes room from the state
+  // diagram and the plots; questions alone need a little more than the narration.
+  const Scenario& sc = model().scenario();
+  const float lesson_h = !sc.programs.empty() ? 0.40f : !sc.questions.empty() ? 0.24f : 0.18f;
+  const float extra = lesson_h - 0.18f;
+  const float state_h = 0.38f - extra * 0.6f, plots_h = 0.17f - extra * 0.4f;
   const float c1 = W * 0.32f, c2 = W * 0.30f, c3 = W - c1 - c2;
   place("###topology", 0, 0, c1, top * 0.44f);
   place("###tables", 0, top * 0.44f, c1, top * 0.26f);
   place("###console", 0, top * 0.70f, c1, top * 0.30f);
   place("###ladder", c1, 0, c2, top);
-  place("###lesson", c1 + c2, 0, c3, top * 0.18f);
-  place("###state", c1 + c2, top * 0.18f, c3, top * 0.38f);
-  place("###plots", c1 + c2, top * 0.56f, c3, top * 0.17f);
+  place("###lesson", c1 + c2, 0, c3, top * lesson_h);
+  place("###state", c1 + c2, top * lesson_h, c3, top * state_h);
+  place("###plots", c1 + c2, top * (lesson_h + state_h), c3, top * plots_h);
   place("###inspector", c1 + c2, top * 0.73f, c3, top * 0.27f);
 }
 
@@ -485,10 +496,17 @@ void App::draw_menu_bar(Intents& out) {
   if (ImGui::BeginMenu(tr("File"))) {
     if (ImGui::MenuItem(tr("Open…"), "Ctrl+O")) open_dialog(dialogs_, DialogKind::Open, s);
     if (ImGui::BeginMenu(tr("Open a built-in lesson"))) {
-      // Cached (ScenarioCatalog): listing must not parse 25 files every frame.
-      for (const ScenarioEntry& e : catalog_.items())
-        if (ImGui::MenuItem(e.title_in(ui_.lang).c_str(), e.name.c_str(), e.path == s.path()))
-          out.push_back(Intent(K::OpenScenario).with_text(e.path));
+      // Cached (ScenarioCatalog): listing must not parse 25 files every frame. One submenu
+      // per course chapter, in course order.
+      for (const CourseGroup& g : catalog_.groups()) {
+        if (!ImGui::BeginMenu(chapter_heading(g.chapter, ui_.lang).c_str())) continue;
+        for (const ScenarioEntry& e : g.entries) {
+          const std::string label = (e.chapter.empty() ? "" : e.chapter + "  ") + e.title_in(ui_.lang);
+          if (ImGui::MenuItem(label.c_str(), e.name.c_str(), e.path == s.path()))
+            out.push_back(Intent(K::OpenScenario).with_text(e.path));
+        }
+        ImGui::EndMenu();
+      }
       ImGui::EndMenu();
     }
     ImGui::Separator();
@@ -784,6 +802,7 @@ void App::apply(const Intent& in) {
     case K::LiveStop: stop_live(); break;
     case K::LiveLeave: leave_live(); break;
     case K::SetLiveLevel: ui_.live_level = std::clamp(in.level, 0, 3); break;
+    case K::RevealAnswer: reveal_answer(ui_.lesson, model(), in.level); break;
     case K::Quit:
       if (monkey_) ui_.status = "monkey: Quit ignored";
       else quit_ = true;

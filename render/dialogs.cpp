@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "sim/cli/cli.h"
-#include "sim/scenario/scenario_loader.h"
+#include "sim/view/course_chapters.h"
 
 namespace tcplab::ui {
 namespace {
@@ -84,35 +84,56 @@ void draw_write_dialog(Dialogs& d, const std::string& what, const char* ok_label
   }
 }
 
+// The built-in lessons by course chapter: a heading per chapter, then its lessons with
+// their chapter number, title (in the chosen language) and the name `tcplab NAME` takes.
 void draw_open(Dialogs& d, ScenarioCatalog& catalog, Intents& out) {
   const Lang lang = language();
   ImGui::TextUnformatted(tr("Built-in lessons"));
-  const float rows = std::min<float>(14.0f, std::max<float>(4.0f, float(catalog.items().size())));
-  // Two columns: the title in the chosen language, the name `tcplab NAME` takes.
-  float title_w = ImGui::GetFontSize() * 10, name_w = ImGui::GetFontSize() * 4;
+  const size_t row_count = catalog.items().size() + catalog.groups().size();
+  const float rows = std::min<float>(18.0f, std::max<float>(4.0f, float(row_count)));
+  // Three columns: the chapter number, the title, the name.
+  const float indent = ImGui::GetFontSize() * 1.0f;
+  float num_w = ImGui::CalcTextSize("0.00").x, title_w = ImGui::GetFontSize() * 10, name_w = ImGui::GetFontSize() * 4;
   for (const ScenarioEntry& e : catalog.items()) {
+    num_w = std::max(num_w, ImGui::CalcTextSize(e.chapter.c_str()).x);
     title_w = std::max(title_w, ImGui::CalcTextSize(e.title_in(lang).c_str()).x);
     name_w = std::max(name_w, ImGui::CalcTextSize(e.name.c_str()).x);
   }
+  for (const CourseGroup& g : catalog.groups()) {
+    title_w = std::max(title_w, ImGui::CalcTextSize(chapter_heading(g.chapter, lang).c_str()).x - num_w);
+  }
   const float gap = ImGui::GetFontSize() * 1.5f;
-  const float list_w = title_w + gap + name_w + ImGui::GetStyle().ScrollbarSize + ImGui::GetStyle().FramePadding.x * 4;
+  const float title_x = indent + num_w + gap * 0.5f, name_x = title_x + title_w + gap;
+  const float list_w = name_x + name_w + ImGui::GetStyle().ScrollbarSize + ImGui::GetStyle().FramePadding.x * 4;
   bool go = false;
   // A list, not a field: a panel shade rather than the blue of input frames.
   ImGui::PushStyleColor(ImGuiCol_FrameBg, ImGui::GetStyleColorVec4(ImGuiCol_MenuBarBg));
   const bool list_open = ImGui::BeginListBox("##builtin", ImVec2(list_w, rows * ImGui::GetTextLineHeightWithSpacing()));
   ImGui::PopStyleColor();
   if (list_open) {
-    for (size_t i = 0; i < catalog.items().size(); ++i) {
-      const ScenarioEntry& e = catalog.items()[i];
-      ImGui::PushID(static_cast<int>(i));
-      if (ImGui::Selectable(e.title_in(lang).c_str(), d.picked == int(i), ImGuiSelectableFlags_AllowDoubleClick)) {
-        d.picked = static_cast<int>(i);
-        d.path.clear();
-        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) go = true;
+    size_t i = 0;  // index into items(): the groups hold them in the same order
+    for (const CourseGroup& g : catalog.groups()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
+      ImGui::TextUnformatted(chapter_heading(g.chapter, lang).c_str());
+      ImGui::PopStyleColor();
+      for (size_t k = 0; k < g.entries.size(); ++k, ++i) {
+        const ScenarioEntry& e = catalog.items()[i];
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + indent);
+        if (ImGui::Selectable("##pick", d.picked == int(i),
+                              ImGuiSelectableFlags_AllowDoubleClick | ImGuiSelectableFlags_AllowItemOverlap)) {
+          d.picked = static_cast<int>(i);
+          d.path.clear();
+          if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) go = true;
+        }
+        ImGui::SameLine(indent + ImGui::GetStyle().ItemSpacing.x);
+        ImGui::TextDisabled("%s", e.chapter.c_str());
+        ImGui::SameLine(title_x);
+        ImGui::TextUnformatted(e.title_in(lang).c_str());
+        ImGui::SameLine(name_x);
+        ImGui::TextDisabled("%s", e.name.c_str());
+        ImGui::PopID();
       }
-      ImGui::SameLine(title_w + gap);
-      ImGui::TextDisabled("%s", e.name.c_str());
-      ImGui::PopID();
     }
     if (catalog.items().empty()) ImGui::TextDisabled("%s", tr("No built-in scenarios were found."));
     ImGui::EndListBox();
@@ -164,22 +185,15 @@ void draw_keys() {
 }  // namespace
 
 void ScenarioCatalog::refresh() {
-  items_.clear();
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(scenarios_dir(), ec)) {
-    if (e.path().extension() != ".toml") continue;
-    LoadResult lr = load_scenario_file(e.path().string());
-    if (!lr.scenario) continue;  // `tcplab check` explains it; the picker lists what opens
-    items_.push_back(ScenarioEntry{e.path().stem().string(), e.path().string(), lr.scenario->title,
-                                   lr.scenario->title_zh});
-  }
-  // File-name order, as `tcplab list` prints them.
-  std::sort(items_.begin(), items_.end(), [](const ScenarioEntry& a, const ScenarioEntry& b) { return a.name < b.name; });
+  items_ = read_course_catalog(scenarios_dir());
+  std::erase_if(items_, [](const ScenarioEntry& e) { return !e.loads; });
+  groups_ = group_by_chapter(items_);
 }
 
 std::string ScenarioCatalog::all_titles() const {
   std::string out;
   for (const ScenarioEntry& e : items_) out += e.title + e.title_zh;
+  for (const CourseGroup& g : groups_) out += chapter_heading(g.chapter, Lang::Zh);
   return out;
 }
 

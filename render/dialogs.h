@@ -10,26 +10,27 @@
 #include <vector>
 
 #include "render/ui.h"
+#include "sim/view/course_catalog.h"
 
 namespace tcplab::ui {
 
-// The built-in scenarios, read once (not every frame) and again when the picker opens.
-struct ScenarioEntry {
-  std::string name;   // "handshake": what `tcplab NAME` and `tcplab list` use
-  std::string path;
-  std::string title, title_zh;
-  const std::string& title_in(Lang l) const { return l == Lang::Zh && !title_zh.empty() ? title_zh : title; }
-};
+// The built-in scenarios in course order (sim/view/course_catalog.h), read once (not every
+// frame) and again when the picker opens. Files that do not load are left out: `tcplab
+// check` explains them; the picker lists what opens.
+using ScenarioEntry = CourseEntry;
 
 class ScenarioCatalog {
  public:
   void refresh();  // reads every scenarios_dir()/*.toml; ~25 small files
   const std::vector<ScenarioEntry>& items() const { return items_; }
-  // Every title, for the font's glyph ranges (the picker shows them in Chinese).
+  // items() by chapter: indices into items(), one group per chapter, "Other" last.
+  const std::vector<CourseGroup>& groups() const { return groups_; }
+  // Every title and chapter heading, for the font's glyph ranges (the picker shows them in Chinese).
   std::string all_titles() const;
 
  private:
   std::vector<ScenarioEntry> items_;
+  std::vector<CourseGroup> groups_;
 };
 
 enum class DialogKind : uint8_t { None, SaveAs, Open, ExportPcap, ExportSvg, Screenshot, Keys };

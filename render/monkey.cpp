@@ -109,8 +109,10 @@ bool Monkey::random_intent(const Session& s, const ScenarioCatalog& catalog, Int
     out = Intent(K::SetSpeed).with_speed(uniform(0.001, 5));
   } else if (r < 93) {
     out = Intent(K::ClearInterventions);
-  } else if (r < 95) {
+  } else if (r < 94) {
     out = Intent(K::Restart);
+  } else if (r < 95) {  // a Reveal button of the Lesson panel, or one past the last (ignored)
+    out = Intent(K::RevealAnswer).with_level(int(pick(s.scenario().questions.size() + 2)) - 1);
   } else if (r < 96.5) {
     if (catalog.items().empty()) return false;
     out = Intent(K::OpenScenario).with_text(catalog.items()[pick(catalog.items().size())].path);

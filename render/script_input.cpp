@@ -142,6 +142,7 @@ bool ScriptPlayer::to_intent(const ScriptIntent& si, int line, const Session& s,
     case V::Lang: out = Intent(K::SetLang).with_lang(si.text == "zh" ? Lang::Zh : Lang::En); return true;
     case V::Present: out = Intent(K::TogglePresent); return true;
     case V::Clear: out = Intent(K::ClearInterventions); return true;
+    case V::Reveal: out = Intent(K::RevealAnswer).with_level(int(si.number) - 1); return true;
     case V::Quit: out = Intent(K::Quit); return true;
     case V::Run: {
       int32_t n = -1;
@@ -349,6 +350,12 @@ bool ScriptPlayer::expand(const ScriptCommand& c, const Session& s, const UiStat
           ok = ui.playing == e.flag;
           got = ui.playing ? "playing" : "paused";
           break;
+        case W::Answers: {
+          const auto shown = std::count(ui.lesson.revealed.begin(), ui.lesson.revealed.end(), true);
+          ok = shown == e.number;
+          got = std::to_string(shown) + " answers revealed";
+          break;
+        }
       }
       if (!ok) {
         fail(c.line, "expectation failed: got " + got, req);

@@ -49,6 +49,7 @@ struct Intent {
     LiveStop,          // end the live run (its trace stays to be explored)
     LiveLeave,         // back to the simulation
     SetLiveLevel,      // level: for the next live run
+    RevealAnswer,      // level: the question's index, 0-based; -1 every one (the Lesson panel)
     Quit,
   };
   Intent() = default;
@@ -154,6 +155,15 @@ struct StateDiagramState {
   std::map<std::string, Seen> seen;
 };
 
+struct LessonState {
+  // Which answers of the lesson's [[question]]s are shown, by index. Hidden until revealed,
+  // and hidden again when another lesson (or the same one reloaded) is opened.
+  std::vector<bool> revealed;
+  std::string revealed_for;   // the scenario `revealed` belongs to (path + title)
+  int program_tab = -1;       // the program shown; follows the latest performed line
+  int followed_program = -1;  // current_program when the tab last followed it
+};
+
 // A ladder drawn into part of a window (the Live mode's side-by-side ladders): its own model
 // and scroll; the zoom and the follow switch are the Ladder window's (ui.ladder), so the
 // panes share one time scale.
@@ -195,6 +205,7 @@ struct UiState {
   ConsoleState console;
   PlotsState plots;
   StateDiagramState state_diagram;
+  LessonState lesson;
   LiveViewState live;
   bool live_mode = false;      // the session shown is a live run's (the Live menu, --live)
   int live_level = 0;          // the level the next live run asks for (0: the highest available)
@@ -211,6 +222,8 @@ void draw_tables(const Session& s, UiState& ui, Intents& out);         // tables
 void draw_console(const Session& s, UiState& ui, Intents& out);        // console_view.cpp
 void draw_timeline(const Session& s, UiState& ui, Intents& out);       // timeline_view.cpp
 void draw_lesson(const Session& s, UiState& ui, Intents& out);         // lesson_view.cpp
+// Shows the answer of question `index` (0-based; -1: all) of `s`'s lesson (lesson_view.cpp).
+void reveal_answer(LessonState& st, const Session& s, int index);
 void draw_plots(const Session& s, UiState& ui, Intents& out);          // plots_view.cpp
 // A ladder of `s`'s connection `sel` in the current window's remaining region (ladder_view.cpp).
 void draw_ladder_pane(const Session& s, const SocketRef& sel, LadderPane& pane, UiState& ui, Intents& out,

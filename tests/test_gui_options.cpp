@@ -292,6 +292,22 @@ quit
     CHECK(contains(e[12], "expected `intent live-start [1|2|3]`"));
   }
 
+  TEST_CASE("the Lesson panel's answers: intent reveal N or all and expect answers N") {
+    const auto s = script_ok("intent reveal 2\nintent reveal all\nexpect answers 1\n");
+    REQUIRE(s.size() == 3);
+    CHECK(s[0].intent.verb == ScriptIntent::Verb::Reveal);
+    CHECK(s[0].intent.number == 2);
+    CHECK(s[1].intent.number == 0);
+    CHECK(s[2].expect.what == ScriptExpect::What::Answers);
+    CHECK(s[2].expect.number == 1);
+    const auto e = script_errors("intent reveal 0\nintent reveal\nintent reveal first\nexpect answers -1\n");
+    REQUIRE(e.size() == 4);
+    CHECK(contains(e[0], "t.script:1: expected a question number from 1, or all, got '0'"));
+    CHECK(contains(e[1], "intent reveal N|all"));
+    CHECK(contains(e[2], "got 'first'"));
+    CHECK(contains(e[3], "expected a count, got '-1'"));
+  }
+
   TEST_CASE("an empty script is valid and does nothing") {
     CHECK(script_ok("").empty());
     CHECK(script_ok("# only a comment\n\n").empty());

@@ -69,9 +69,9 @@ const std::vector<std::string> kVerbs = {
     "seek", "step",   "back",          "play",          "pause",        "toggle-play", "restart",
     "speed", "scale", "lang",          "present",       "clear",        "run",         "select-node",
     "select-conn", "select-packet", "drop", "delay",   "duplicate",    "corrupt",     "open",
-    "save", "export-pcap", "export-svg", "quit", "live-start", "live-stop", "live-leave"};
+    "save", "export-pcap", "export-svg", "quit", "live-start", "live-stop", "live-leave", "reveal"};
 const std::vector<std::string> kExpects = {"interventions", "time", "window", "no-window",
-                                           "status",        "present", "lang", "playing"};
+                                           "status",        "present", "lang", "playing", "answers"};
 
 class LineParser {
  public:
@@ -213,6 +213,19 @@ std::optional<std::string> LineParser::intent() {
     it.number = at(2)[0] - '0';
     return std::nullopt;
   }
+  if (verb == "reveal") {
+    it.verb = V::Reveal;
+    if (auto e = exactly(3, "intent reveal N|all")) return e;
+    if (at(2) == "all") {
+      it.number = 0;
+      return std::nullopt;
+    }
+    const std::string& d = at(2);
+    if (d.empty() || d.size() > 3 || d.find_first_not_of("0123456789") != std::string::npos || std::stoi(d) == 0)
+      return "expected a question number from 1, or all, got '" + d + "'";
+    it.number = std::stoi(d);
+    return std::nullopt;
+  }
   if (verb == "speed" || verb == "scale") {
     it.verb = verb == "speed" ? V::Speed : V::Scale;
     if (auto e = exactly(3, verb == "speed" ? "intent speed X" : "intent scale X")) return e;
@@ -292,6 +305,12 @@ std::optional<std::string> LineParser::expect() {
   if (what == "interventions") {
     ex.what = W::Interventions;
     if (auto e = exactly(3, "expect interventions N")) return e;
+    if (!parse_int(at(2), ex.number) || ex.number < 0) return "expected a count, got '" + at(2) + "'";
+    return std::nullopt;
+  }
+  if (what == "answers") {
+    ex.what = W::Answers;
+    if (auto e = exactly(3, "expect answers N")) return e;
     if (!parse_int(at(2), ex.number) || ex.number < 0) return "expected a count, got '" + at(2) + "'";
     return std::nullopt;
   }

@@ -27,9 +27,11 @@
 //       open SCENARIO | save PATH | export-pcap PATH | export-svg PATH | quit
 //       live-start [1|2|3] | live-stop | live-leave   (the Live menu: run on the real
 //                              kernel at that level or the highest, stop, back to the simulation)
+//       reveal N|all           the Lesson panel's Reveal button of question N (1-based), or all
 //   expect WHAT …              stop with exit 1 unless it holds:
 //       interventions N | time DUR | window ID | no-window ID | status TEXT
 //       present on|off | lang en|zh | playing on|off
+//       answers N              N answers of the lesson's questions are revealed
 //   quit                       stop here (the end of the file does too); exit 0
 // X and Y are pixels from the window's top-left corner; `@ID FX FY` instead (e.g.
 // `click @ladder 0.5 0.5`) means fractions of the window whose ImGui id is ID (topology,
@@ -59,21 +61,22 @@ struct ScriptIntent {
   enum class Verb : uint8_t {
     Seek, Step, Back, Play, Pause, TogglePlay, Restart, Speed, Scale, Lang, Present, Clear,
     Run, SelectNode, SelectConn, SelectPacket, Drop, Delay, Duplicate, Corrupt,
-    Open, Save, ExportPcap, ExportSvg, Quit, LiveStart, LiveStop, LiveLeave,
+    Open, Save, ExportPcap, ExportSvg, Quit, LiveStart, LiveStop, LiveLeave, Reveal,
   };
   Verb verb = Verb::Pause;
   Time t = 0;             // Seek; Delay's extra delay
   std::string unit;       // Step/Back: "event", "packet" or "state"
-  double number = 0;      // Speed, Scale; LiveStart: the level (0: the highest available)
+  double number = 0;      // Speed, Scale; LiveStart: the level (0: the highest available);
+                          // Reveal: the question, 1-based (0: all)
   std::string node;       // Run, SelectNode, SelectConn (NODE of NODE/SOCK)
   std::string text;       // Run: the command; SelectConn: SOCK; Lang; Open/Save/Export paths
   std::string packet;     // Drop…Corrupt and SelectPacket: a decimal id, "first" or "first-tcp"
 };
 
 struct ScriptExpect {
-  enum class What : uint8_t { Interventions, Time, Window, NoWindow, Status, Present, Lang, Playing };
+  enum class What : uint8_t { Interventions, Time, Window, NoWindow, Status, Present, Lang, Playing, Answers };
   What what = What::Interventions;
-  int64_t number = 0;   // Interventions; Time in ns
+  int64_t number = 0;   // Interventions, Answers; Time in ns
   std::string text;     // Window/NoWindow id, Status substring, Lang
   bool flag = false;    // Present, Playing
 };
