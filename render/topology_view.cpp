@@ -764,7 +764,7 @@ void draw_topology(const Session& s, UiState& ui, Intents& out) {
     const PacketFacts* facts = c.looks.find(e.packet().id);
     if (left_click) out.push_back(Intent(Intent::Kind::SelectPacket).with_packet(e.packet().id, e.packet().link));
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted(summary_of(&e.packet().frame, facts).c_str());
+    ImGui::TextUnformatted(summary_of(&e.packet().frame.bytes(), facts).c_str());
     ImGui::Separator();
     ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "✕ %s  (why=%s)", drop_reason(e.packet().why),
                        to_string(e.packet().why));

@@ -67,4 +67,35 @@ TEST_SUITE("byte queue") {
     CHECK(q.size() == 40 * 1448 - 1000);
     CHECK(q.capacity() == 65536);
   }
+
+  TEST_CASE("a copy keeps the bytes in order from any head and only the room they need") {
+    ByteQueue q;
+    std::vector<uint8_t> model;
+    uint8_t next = 0;
+    for (int round = 0; round < 300; ++round) {
+      const size_t add = 1 + (round * 7919) % 3000;
+      std::vector<uint8_t> b(add);
+      for (uint8_t& x : b) x = next++;
+      q.append(b.data(), b.size());
+      model.insert(model.end(), b.begin(), b.end());
+      const size_t take = (round * 104729) % (model.size() + 1);
+      q.consume(take);
+      model.erase(model.begin(), model.begin() + static_cast<long>(take));
+      ByteQueue copy = q;
+      REQUIRE(copy.size() == model.size());
+      if (!model.empty()) {
+        const uint8_t* p = copy.contiguous(0, model.size());
+        REQUIRE(std::equal(model.begin(), model.end(), p));
+      }
+      CHECK(copy.capacity() <= std::max<size_t>(64, 2 * model.size()));
+      ByteQueue assigned;
+      assigned = q;
+      REQUIRE(assigned.size() == model.size());
+    }
+    ByteQueue emptied;
+    std::vector<uint8_t> big(60000, 7);
+    emptied.append(big.data(), big.size());
+    emptied.consume(big.size());
+    CHECK(ByteQueue(emptied).capacity() == 0);  // an emptied 64 KiB ring is not copied
+  }
 }

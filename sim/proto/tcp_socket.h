@@ -54,6 +54,26 @@ enum class TcpNote : uint8_t {
 // its memory, issue 6). A plain value.
 class ByteQueue {
  public:
+  ByteQueue() = default;
+  // A copy holds only the bytes queued, from the ring's start, in the smallest ring that
+  // fits them: World snapshots copy every socket, and a growing vector of sockets copies
+  // them too (a 10,000-connection storm kept every emptied 64 KiB ring otherwise).
+  ByteQueue(const ByteQueue& o) : count_(o.count_) {
+    if (count_ == 0) return;
+    size_t cap = 64;
+    while (cap < count_) cap *= 2;
+    ring_.resize(cap);
+    const size_t first = std::min(count_, o.ring_.size() - o.head_);
+    std::memcpy(ring_.data(), o.ring_.data() + o.head_, first);
+    std::memcpy(ring_.data() + first, o.ring_.data(), count_ - first);
+  }
+  ByteQueue& operator=(const ByteQueue& o) {
+    if (this != &o) *this = ByteQueue(o);
+    return *this;
+  }
+  ByteQueue(ByteQueue&&) noexcept = default;
+  ByteQueue& operator=(ByteQueue&&) noexcept = default;
+
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   size_t capacity() const { return ring_.size(); }  // the memory it holds

@@ -27,9 +27,6 @@ class SharedBytes {
 
   const Bytes& bytes() const { return p_ ? *p_ : no_bytes(); }
   operator const Bytes&() const { return bytes(); }  // NOLINT implicit: reads as before
-  // `&event.frame` gave the address of the bytes: it still does (the views keep such a
-  // pointer to the frame they show).
-  const Bytes* operator&() const { return &bytes(); }
 
   size_t size() const { return bytes().size(); }
   bool empty() const { return bytes().empty(); }
