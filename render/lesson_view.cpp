@@ -142,7 +142,9 @@ void draw_program_code(const LessonProgram& prog, size_t index, const Palette& p
   // Scroll when the lit lines change (the student may scroll freely in between).
   ImGuiStorage* store = ImGui::GetStateStorage();
   const ImGuiID key = ImGui::GetID("lit"), height_key = ImGui::GetID("lit_h");
-  const int lit_key = static_cast<int>(prog.lit_at / kMs) * 64 + static_cast<int>(index % 64) + 1;
+  // Folded in unsigned arithmetic: a step hours into a long scenario must not overflow.
+  const uint64_t lit_id = static_cast<uint64_t>(prog.lit_at) * 64 + index % 64 + 1;
+  const int lit_key = static_cast<int>(static_cast<uint32_t>(lit_id ^ (lit_id >> 32)));
   const int view_px = static_cast<int>(ImGui::GetWindowHeight()) * 16384 + static_cast<int>(ImGui::GetWindowWidth());
   const bool resized = store->GetInt(height_key, -1) != view_px;
   store->SetInt(height_key, view_px);

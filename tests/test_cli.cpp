@@ -845,6 +845,7 @@ cmd = "ping"
     for (const std::string& line : l) {
       CAPTURE(line);
       if (!line.starts_with("  ")) {
+        REQUIRE(!line.empty());
         CHECK((line == "Other" || (line[0] >= '1' && line[0] <= '9')));
         continue;
       }

@@ -159,6 +159,10 @@ TEST_SUITE("inspection commands") {
     CHECK(parse_as<CmdLsof>("lsof -i4:https").port == std::optional<uint16_t>(443));
     CHECK(parse_as<CmdLsof>("lsof -i @10.0.0.1").addr == std::optional<Ipv4>(ip(10, 0, 0, 1)));
     CHECK(command_name(*parse_command("sudo lsof -i")) == "lsof");
+    CHECK_FALSE(all.numeric_ports);
+    CHECK(u.numeric_ports);
+    CHECK(parse_as<CmdLsof>("lsof -nP -i").numeric_ports);
+    CHECK_FALSE(parse_as<CmdLsof>("lsof -n -i").numeric_ports);
   }
   TEST_CASE("kill takes PIDs and a signal it checks") {
     CHECK(parse_as<CmdKill>("kill -9 1001").pids == std::vector<int>{1001});
@@ -178,6 +182,7 @@ TEST_SUITE("inspection commands") {
     check_error_starts("lsof -p 1234", "lsof: option '-p' is not supported here", 5);
     check_error_starts("lsof -i tcp -i udp", "lsof: give -i once", 12);
     check_error_starts("lsof 2000", "lsof: unexpected argument '2000'", 5);
+    check_error_starts("lsof -i ''", "lsof: empty address after -i", 8);
     check_error("sudo", "sudo: a command is needed (consoles here run as root: sudo is optional)", 4);
   }
   TEST_CASE("netstat flag clusters choose protocols and states") {

@@ -153,8 +153,8 @@ void kill_process(World& w, int32_t node, int pid) {
     if (h.pid == pid) mine.push_back(h);
   if (mine.empty()) return w.print(node, "kill: (" + std::to_string(pid) + ") - No such process");
   if (mine.front().program)
-    return w.print(node, "kill: (" + std::to_string(pid) + ") - Operation not permitted (" + mine.front().command +
-                             " is a built-in program: tcplab cannot stop it)");
+    return w.print(node, "kill: " + std::to_string(pid) + " is tcplab's built-in program " + mine.front().command +
+                             ": tcplab cannot stop its built-in programs (on Linux, root could kill it)");
   for (const HeldSocket& h : mine) {
     if (!h.tcp) {
       UdpSocket& u = w.node(node).udp[h.index];

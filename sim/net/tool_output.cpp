@@ -314,8 +314,11 @@ std::string program_command(const Program& p) {
   return std::string(names[p.state.index()]).substr(0, 9);
 }
 
-std::string lsof_local(Ipv4 a, uint16_t port) {
-  return (a.v == 0 ? std::string("*") : to_string(a)) + ":" + std::to_string(port);
+// ADDR:PORT as lsof prints it: * for any address, a well-known port by its service name
+// unless -P.
+std::string lsof_endpoint(Ipv4 a, uint16_t port, const CmdLsof& how) {
+  const std::optional<std::string_view> service = how.numeric_ports ? std::nullopt : service_name(port);
+  return (a.v == 0 ? std::string("*") : to_string(a)) + ":" + (service ? std::string(*service) : std::to_string(port));
 }
 
 // Whether -i's @ADDR and :PORT select a socket with these ends (either end matches).
@@ -331,7 +334,7 @@ std::vector<LsofRow> lsof_rows(const Node& n, const CmdLsof& which) {
     if (!h.tcp) {
       const UdpSocket& u = n.udp[h.index];
       if (!which.udp || !lsof_selected(which, u.local_addr, u.port, std::nullopt)) continue;
-      rows.push_back({h.pid, h.command, h.fd, 40000 + u.id, "UDP", lsof_local(u.local_addr, u.port)});
+      rows.push_back({h.pid, h.command, h.fd, 40000 + u.id, "UDP", lsof_endpoint(u.local_addr, u.port, which)});
       continue;
     }
     const TcpSocket& t = n.tcp[h.index];
@@ -339,8 +342,8 @@ std::vector<LsofRow> lsof_rows(const Node& n, const CmdLsof& which) {
     const std::optional<Endpoint> remote =
         listening ? std::nullopt : std::optional<Endpoint>(Endpoint{t.remote_addr, t.remote_port});
     if (!which.tcp || !lsof_selected(which, t.local_addr, t.local_port, remote)) continue;
-    std::string name = lsof_local(t.local_addr, t.local_port);
-    if (remote) name += "->" + to_string(*remote);
+    std::string name = lsof_endpoint(t.local_addr, t.local_port, which);
+    if (remote) name += "->" + lsof_endpoint(remote->addr, remote->port, which);
     name += std::string(" (") + netstat_name(t.state) + ")";
     rows.push_back({h.pid, h.command, h.fd, 40000 + t.id, "TCP", name});
   }

@@ -510,7 +510,11 @@ Command parse_lsof(Words& w) {
     const Token& t = w.toks[w.pos++];
     if (t.text.size() < 2 || t.text[0] != '-')
       fail(t.offset, "lsof: unexpected argument " + quoted(t.text) + " (usage: " + std::string(usage) + ")");
-    if (t.text == "-n" || t.text == "-P" || t.text == "-nP" || t.text == "-Pn") continue;  // numeric: always
+    if (t.text == "-n") continue;  // host names are never looked up: the addresses print as numbers
+    if (t.text == "-P" || t.text == "-nP" || t.text == "-Pn") {
+      c.numeric_ports = true;
+      continue;
+    }
     if (!t.text.starts_with("-i"))
       fail(t.offset, "lsof: option " + quoted(t.text) + " is not supported here: only network files are listed (usage: " +
                          std::string(usage) + ")");
@@ -523,6 +527,7 @@ Command parse_lsof(Words& w) {
       spec = *n;
       ++w.pos;
     }
+    if (spec.text.empty()) fail(spec.offset, "lsof: empty address after -i (usage: " + std::string(usage) + ")");
     std::string_view s = spec.text;
     size_t at = 0;
     if (s[0] == '6')
@@ -546,10 +551,7 @@ Command parse_lsof(Words& w) {
     }
     if (at < s.size()) {  // s[at] == ':'
       Token p{std::string(s.substr(at + 1)), spec.offset + at + 1, spec.quoted};
-      static const std::vector<std::pair<std::string_view, uint16_t>> services = {
-          {"ftp", 21}, {"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"domain", 53}, {"http", 80}, {"https", 443}};
-      for (const auto& [name, number] : services)
-        if (p.text == name) c.port = number;
+      c.port = service_port(p.text);
       if (!c.port) {
         if (p.text.empty() || !std::isdigit(static_cast<unsigned char>(p.text[0])))
           fail(p.offset, "lsof: unknown service " + quoted(p.text) + " in: -i " + std::string(s) +
@@ -1134,6 +1136,21 @@ void PendingPayload::consume(uint64_t n) {
     if (p.done == p.bytes) ++gone;
   }
   pieces_.erase(pieces_.begin(), pieces_.begin() + static_cast<long>(gone));
+}
+
+// /etc/services' names of the well-known ports the lessons use.
+constexpr std::pair<std::string_view, uint16_t> kServices[] = {
+    {"ftp", 21}, {"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"domain", 53}, {"http", 80}, {"https", 443}};
+
+std::optional<std::string_view> service_name(uint16_t port) {
+  for (const auto& [name, number] : kServices)
+    if (number == port) return name;
+  return std::nullopt;
+}
+std::optional<uint16_t> service_port(std::string_view name) {
+  for (const auto& [service, number] : kServices)
+    if (service == name) return number;
+  return std::nullopt;
 }
 
 }  // namespace tcplab

@@ -35,9 +35,15 @@ struct CmdSockets {
 // socket (network files only; names are always numeric, as with -n -P).
 struct CmdLsof {
   bool tcp = true, udp = true;
+  bool numeric_ports = false;    // -P: port numbers, not /etc/services names
   std::optional<Ipv4> addr;      // @ADDR: the local or the remote address
   std::optional<uint16_t> port;  // :PORT: the local or the remote port
 };
+
+// The well-known ports lsof names (from /etc/services; a port missing here prints as its
+// number). lsof -i :http takes a name; lsof without -P prints one.
+std::optional<std::string_view> service_name(uint16_t port);
+std::optional<uint16_t> service_port(std::string_view name);
 
 // kill [-9|-KILL|-15|-TERM|-s SIGNAL] PID…: ends a modelled process (see lsof): the
 // kernel closes every socket it held, as close() would.
