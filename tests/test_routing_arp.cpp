@@ -5,6 +5,8 @@
 // switch that stops flooding once it knows where a MAC lives.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -454,5 +456,46 @@ TEST_SUITE("learning switch") {
     CHECK(port_of("02:00:00:00:01:01") == "p1");
     CHECK(port_of("02:00:00:00:02:01") == "p2");
     CHECK(port_of("02:00:00:00:03:01") == "");  // 'other' never sent anything
+  }
+
+  TEST_CASE("a switch with many hosts: one row per MAC and its index names that row") {
+    // 40 hosts on one switch, each pinging the next: every host's MAC is learned once, in
+    // the order first heard, and the sorted index finds each row.
+    std::string text = "title = \"many\"\n[[node]]\nname = \"sw\"\ntype = \"switch\"\n";
+    for (int i = 1; i <= 40; ++i)
+      text += "[[node]]\nname = \"h" + std::to_string(i) + "\"\ntype = \"host\"\nifaces = { eth0 = \"10.0.0." +
+              std::to_string(i) + "/24\" }\n[[link]]\na = \"h" + std::to_string(i) + "\"\nb = \"sw\"\ndelay = \"1ms\"\n";
+    for (int i = 40; i >= 1; --i)
+      text += "[[step]]\nat = \"" + std::to_string(41 - i) + "ms\"\non = \"h" + std::to_string(i) +
+              "\"\ncmd = \"ping -c 2 10.0.0." + std::to_string(i % 40 + 1) + "\"\n";
+    Sim sim = Sim::text(text);
+    sim.run_until(3 * kSec);
+    const Node& sw = sim.node("sw");
+    REQUIRE(sw.mac_table.size() == 40);
+    REQUIRE(sw.mac_index.size() == 40);
+    CHECK(std::is_sorted(sw.mac_index.begin(), sw.mac_index.end()));
+    std::set<std::string> macs;
+    for (size_t r = 0; r < sw.mac_table.size(); ++r) {
+      const MacEntry& m = sw.mac_table[r];
+      CAPTURE(to_string(m.mac));
+      CHECK(macs.insert(to_string(m.mac)).second);
+      const auto it = std::find_if(sw.mac_index.begin(), sw.mac_index.end(),
+                                   [&](const auto& e) { return e.first == m.mac.key(); });
+      REQUIRE(it != sw.mac_index.end());
+      CHECK(it->second == static_cast<int32_t>(r));
+    }
+    for (int i = 1; i <= 40; ++i) {
+      const std::string h = "h" + std::to_string(i);
+      CAPTURE(h);
+      // Host i is linked to port p<i>, and that is where the switch learned its MAC.
+      const Mac mac = sim.node(h).ifaces.at(0).mac;
+      const auto row = std::find_if(sw.mac_table.begin(), sw.mac_table.end(), [&](const MacEntry& m) { return m.mac == mac; });
+      REQUIRE(row != sw.mac_table.end());
+      CHECK(sw.ifaces[static_cast<size_t>(row->port)].name == "p" + std::to_string(i));
+      // Every echo was answered: forwarding found each destination's port.
+      bool answered = false;
+      for (const std::string& line : sim.output(h)) answered |= line.find("2 packets transmitted, 2 received") != std::string::npos;
+      CHECK(answered);
+    }
   }
 }

@@ -4,10 +4,22 @@
 // unchanged, so it keeps its id: one frame crossing a switch is one packet in the trace.
 #include "sim/net/layers.h"
 
+#include <algorithm>
+#include <climits>
+
 namespace tcplab {
 namespace {
 constexpr Time kMacAgeing = 300 * kSec;  // Linux bridge default ageing_time
+
+// The row of `mac` in the switch's table, or nullptr: entries are unique per MAC (learning
+// refreshes the row it finds).
+MacEntry* find_mac(Node& sw, const Mac& mac) {
+  const uint64_t key = mac.key();
+  auto it = std::lower_bound(sw.mac_index.begin(), sw.mac_index.end(), std::pair<uint64_t, int32_t>{key, INT32_MIN});
+  return it != sw.mac_index.end() && it->first == key ? &sw.mac_table[static_cast<size_t>(it->second)] : nullptr;
 }
+
+}  // namespace
 
 void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wire::SharedBytes& frame) {
   auto eth = wire::parse_ethernet(frame);
@@ -16,20 +28,19 @@ void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wir
   const Time now = w.now();
   // Learn (or refresh) the source.
   if (!eth->src.is_multicast()) {
-    bool found = false;
-    for (MacEntry& m : sw.mac_table) {
-      if (m.mac == eth->src) {
-        m.port = port;
-        m.expires = now + kMacAgeing;
-        found = true;
-      }
+    if (MacEntry* m = find_mac(sw, eth->src)) {
+      m->port = port;
+      m->expires = now + kMacAgeing;
+    } else {
+      const std::pair<uint64_t, int32_t> row{eth->src.key(), static_cast<int32_t>(sw.mac_table.size())};
+      sw.mac_index.insert(std::upper_bound(sw.mac_index.begin(), sw.mac_index.end(), row), row);
+      sw.mac_table.push_back(MacEntry{eth->src, port, now + kMacAgeing});
     }
-    if (!found) sw.mac_table.push_back(MacEntry{eth->src, port, now + kMacAgeing});
   }
   int32_t out = -1;
   if (!eth->dst.is_multicast()) {
-    for (const MacEntry& m : sw.mac_table)
-      if (m.mac == eth->dst && m.expires > now) out = m.port;
+    const MacEntry* m = find_mac(sw, eth->dst);
+    if (m && m->expires > now) out = m->port;
   }
   if (out == port) return;  // the destination is on the port it came from: filter
   for (size_t p = 0; p < sw.ifaces.size(); ++p) {
