@@ -3,9 +3,11 @@
 // event stays in the heap and is skipped when it reaches the top. Moving an event later
 // (reschedule) is lazy too: its key stays in the heap and moves when it reaches the top, so a
 // TCP retransmission timer re-armed by every ACK (RFC 6298 §5.3) costs no heap work per ACK
-// and leaves no cancelled entries behind. The queue is a plain
-// value (a vector heap of keys, the payloads and their cancelled flags by slot): copying
-// it is part of a snapshot.
+// and leaves no cancelled entries behind. The heap is 4-ary: half as deep as a binary heap,
+// and a node's four children sit side by side in memory, so popping the earliest event (the
+// simulator's hottest loop, issue 6) touches half as many cache lines. Any heap shape pops
+// in the same order, since no two keys are equal. The queue is a plain value (a vector heap
+// of keys, the payloads and their cancelled flags by slot): copying it is part of a snapshot.
 #pragma once
 #include <algorithm>
 #include <cassert>
@@ -58,7 +60,7 @@ class EventQueue {
     due_[slot] = at;
     key_at_[slot] = at;
     heap_.push_back(Key{at, id});
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    sift_up(heap_.size() - 1);
     return id;
   }
 
@@ -97,10 +99,9 @@ class EventQueue {
     drop_cancelled();
     if (heap_.empty()) return std::nullopt;
     const Key k = heap_.front();
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
+    remove_top();
     const uint32_t slot = slot_of(k.id);
-    std::optional<Entry> e(std::in_place, Entry{k.at, k.id, std::move(slots_[slot])});
+    std::optional<Entry> e(std::in_place, k.at, k.id, std::move(slots_[slot]));
     release(slot);
     return e;
   }
@@ -141,9 +142,42 @@ class EventQueue {
     Time at;
     EventId id;
   };
-  // std::push_heap builds a max-heap; "later" puts the earliest (time, id) on top.
-  static bool later(const Key& a, const Key& b) {
-    return a.at != b.at ? a.at > b.at : a.id > b.id;
+  static constexpr size_t kArity = 4;  // children of i: kArity*i+1 .. kArity*i+kArity
+  static bool earlier(const Key& a, const Key& b) {
+    return a.at != b.at ? a.at < b.at : a.id < b.id;
+  }
+  // Moves the key at `i` up to its place (a hole moves down instead of swapping).
+  void sift_up(size_t i) {
+    const Key k = heap_[i];
+    while (i > 0) {
+      const size_t parent = (i - 1) / kArity;
+      if (!earlier(k, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = k;
+  }
+  // Puts `k` at the root, then down to its place.
+  void sift_down_from_top(const Key k) {
+    const size_t n = heap_.size();
+    size_t i = 0;
+    while (true) {
+      const size_t first = kArity * i + 1;
+      if (first >= n) break;
+      size_t best = first;
+      const size_t last = std::min(first + kArity, n);
+      for (size_t c = first + 1; c < last; ++c)
+        if (earlier(heap_[c], heap_[best])) best = c;
+      if (!earlier(heap_[best], k)) break;
+      heap_[i] = heap_[best];
+      i = best;
+    }
+    heap_[i] = k;
+  }
+  void remove_top() {
+    const Key last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down_from_top(last);
   }
   void release(uint32_t slot) {
     slots_[slot] = Payload{};  // frees what the payload held (a frame's bytes) now
@@ -158,14 +192,12 @@ class EventQueue {
       const Key top = heap_.front();
       const uint32_t slot = slot_of(top.id);
       if (!cancelled_[slot] && top.id == slot_id_[slot]) return;
-      std::pop_heap(heap_.begin(), heap_.end(), later);
       if (cancelled_[slot]) {
-        heap_.pop_back();
+        remove_top();
         release(slot);
       } else {
-        heap_.back() = Key{due_[slot], slot_id_[slot]};
         key_at_[slot] = due_[slot];
-        std::push_heap(heap_.begin(), heap_.end(), later);
+        sift_down_from_top(Key{due_[slot], slot_id_[slot]});  // it only moves later
       }
     }
   }

@@ -50,14 +50,27 @@ const ArpEntry* lookup(const Node& n, int32_t iface, Ipv4 ip, Time now) {
 
 }  // namespace
 
-void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
-                   bool origin, bool retx) {
-  const Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
-  wire::Bytes frame;
-  frame.reserve(wire::kEthernetHeaderLen + ip_packet.size());
-  wire::emit(wire::EthernetHeader{dst, f.mac, wire::kEtherTypeIpv4}, frame);
-  frame.insert(frame.end(), ip_packet.begin(), ip_packet.end());
-  if (frame.size() < wire::kEthernetMinFrame) frame.resize(wire::kEthernetMinFrame, 0);
+wire::Bytes make_framed(size_t ip_packet_len) {
+  wire::Bytes b;
+  b.reserve(std::max(wire::kEthernetHeaderLen + ip_packet_len, wire::kEthernetMinFrame));
+  b.resize(wire::kEthernetHeaderLen);
+  return b;
+}
+
+namespace {
+
+// Turns a framed packet into its frame: the header written into its room, and padding to
+// Ethernet's minimum frame.
+void frame_it(wire::Bytes& framed, Mac dst, Mac src) {
+  wire::emit_over(wire::EthernetHeader{dst, src, wire::kEtherTypeIpv4}, framed);
+  if (framed.size() < wire::kEthernetMinFrame) framed.resize(wire::kEthernetMinFrame, 0);
+}
+
+}  // namespace
+
+void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, wire::Bytes frame, bool origin,
+                   bool retx) {
+  frame_it(frame, dst, w.node(node).ifaces[static_cast<size_t>(iface)].mac);
   if (origin)
     send_with_faults(w, node, iface, std::move(frame), retx);
   else
@@ -81,15 +94,15 @@ void learn(Node& n, int32_t iface, Ipv4 ip, Mac mac, Time now, bool create) {
 }  // namespace
 
 void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
-                          wire::Bytes ip_packet, bool origin, bool retx) {
+                          wire::Bytes framed, bool origin, bool retx) {
   Node& n = w.node(node);
   if (const ArpEntry* e = lookup(n, iface, next_hop, w.now())) {
-    ip_frame_send(w, node, iface, e->mac, ip_packet, origin, retx);
+    ip_frame_send(w, node, iface, e->mac, std::move(framed), origin, retx);
     return;
   }
   for (ArpPending& p : n.arp_pending) {
     if (p.ip == next_hop && p.iface == iface) {
-      p.waiting.push_back({std::move(ip_packet), origin, retx});
+      p.waiting.push_back({std::move(framed), origin, retx});
       return;
     }
   }
@@ -97,7 +110,7 @@ void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
   p.ip = next_hop;
   p.iface = iface;
   p.tries = 1;
-  p.waiting.push_back({std::move(ip_packet), origin, retx});
+  p.waiting.push_back({std::move(framed), origin, retx});
   p.timer = w.schedule(w.now() + kArpRetrans, EvArpRetry{node, next_hop});
   n.arp_pending.push_back(std::move(p));
   send_request(w, node, iface, next_hop);
@@ -119,21 +132,21 @@ void arp_retry(World& w, const EvArpRetry& e) {
     n.arp_pending.erase(n.arp_pending.begin() + static_cast<long>(i));
     const Iface& f = w.node(e.node).ifaces[static_cast<size_t>(failed.iface)];
     for (auto& waiting : failed.waiting) {
-      wire::Bytes frame;
-      wire::emit(wire::EthernetHeader{Mac{}, f.mac, wire::kEtherTypeIpv4}, frame);
-      frame.insert(frame.end(), waiting.ip_packet.begin(), waiting.ip_packet.end());
-      if (frame.size() < wire::kEthernetMinFrame) frame.resize(wire::kEthernetMinFrame, 0);
+      const size_t ip_len = waiting.framed.size() - wire::kEthernetHeaderLen;
+      frame_it(waiting.framed, Mac{}, f.mac);
+      const wire::SharedBytes frame(std::move(waiting.framed));
       w.emit_packet(EvKind::Drop, e.node, f.link, w.new_frame_id(), frame, DropWhy::NoArp);
-      auto ip = wire::parse_ipv4(waiting.ip_packet);
+      const wire::ByteView ip_packet(frame.data() + wire::kEthernetHeaderLen, ip_len);
+      auto ip = wire::parse_ipv4(ip_packet);
       if (!ip) continue;
       if (waiting.origin) {
         // The local sender hears of it as Linux's ping does ("Destination Host
         // Unreachable" from its own address).
         programs_icmp_error(w, e.node, f.addr ? f.addr->addr : Ipv4(), wire::kIcmpDestUnreachable,
-                            wire::kIcmpCodeHostUnreachable, waiting.ip_packet);
+                            wire::kIcmpCodeHostUnreachable, ip_packet);
       } else {
         icmp_send_error(w, e.node, wire::kIcmpDestUnreachable, wire::kIcmpCodeHostUnreachable,
-                        waiting.ip_packet);
+                        ip_packet);
       }
     }
     return;
@@ -166,7 +179,7 @@ void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a) 
     w.cancel(done.timer);
     learn(w.node(node), iface, a.spa, a.sha, w.now(), true);
     for (auto& waiting : done.waiting)
-      ip_frame_send(w, node, iface, a.sha, waiting.ip_packet, waiting.origin, waiting.retx);
+      ip_frame_send(w, node, iface, a.sha, std::move(waiting.framed), waiting.origin, waiting.retx);
     break;
   }
 }

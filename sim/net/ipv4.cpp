@@ -8,8 +8,10 @@
 namespace tcplab {
 namespace {
 
-wire::Bytes make_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
-                           uint8_t ttl, bool df) {
+// Appends an IPv4 packet carrying `l4` to `out`: to an empty vector for a packet that
+// stays in the host, to make_framed()'s room for one that goes onto a link.
+void append_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
+                      uint8_t ttl, bool df, wire::Bytes& out) {
   wire::Ipv4Header h;
   h.src = src;
   h.dst = dst;
@@ -18,11 +20,8 @@ wire::Bytes make_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const 
   h.df = df;
   h.id = n.next_ip_id++;
   h.total_len = static_cast<uint16_t>(wire::kIpv4HeaderLen + l4.size());
-  wire::Bytes pkt;
-  pkt.reserve(h.total_len);
-  wire::emit(h, pkt);
-  pkt.insert(pkt.end(), l4.begin(), l4.end());
-  return pkt;
+  wire::emit(h, out);
+  out.insert(out.end(), l4.begin(), l4.end());
 }
 
 // True when `dst` is the broadcast address of one of the node's subnets.
@@ -47,7 +46,7 @@ bool l4_checksum_ok(const wire::Ipv4Header& ip, wire::ByteView l4) {
 }
 
 void forward(World& w, int32_t node, int32_t in_iface, uint64_t id, const wire::Ipv4Header& ip,
-             wire::Bytes ip_packet, const wire::SharedBytes& frame) {
+             wire::ByteView ip_packet, const wire::SharedBytes& frame) {
   Node& n = w.node(node);
   const int32_t in_link = n.ifaces[static_cast<size_t>(in_iface)].link;
   // Linux routes the packet first (ip_route_input) and checks the TTL after (ip_forward),
@@ -70,15 +69,14 @@ void forward(World& w, int32_t node, int32_t in_iface, uint64_t id, const wire::
   wire::Ipv4Header out = ip;
   out.ttl = static_cast<uint8_t>(ip.ttl - 1);
   out.ihl = 5;
-  wire::Bytes hdr;
-  wire::emit(out, hdr);
   const size_t old_hlen = ip.ihl * 4u;
-  wire::Bytes pkt(hdr);
+  wire::Bytes pkt = make_framed(wire::kIpv4HeaderLen + ip_packet.size() - old_hlen);
+  wire::emit(out, pkt);
   pkt.insert(pkt.end(), ip_packet.begin() + static_cast<long>(old_hlen), ip_packet.end());
   // A directed broadcast to a connected subnet leaves as a link-layer broadcast.
   const Iface& out_if = n.ifaces[static_cast<size_t>(route->iface)];
   if (out_if.addr && out_if.addr->is_broadcast(ip.dst)) {
-    ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, false);
+    ip_frame_send(w, node, route->iface, Mac::broadcast(), std::move(pkt), false);
     return;
   }
   arp_resolve_and_send(w, node, route->iface, route->next_hop, std::move(pkt), false);
@@ -102,7 +100,9 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   // To ourselves, or to 127/8: the packet never leaves the host (RFC 1122 §3.2.1.3).
   if (n.owns(dst)) {
     Ipv4 src = opt.src ? *opt.src : dst;
-    wire::Bytes pkt = make_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df);
+    wire::Bytes pkt;
+    pkt.reserve(wire::kIpv4HeaderLen + l4.size());
+    append_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df, pkt);
     // It goes through `lo`: counted once as sent and once as received, as Linux does.
     n.loopback.tx_packets++;
     n.loopback.tx_bytes += pkt.size();
@@ -116,12 +116,13 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   const Iface& out = n.ifaces[static_cast<size_t>(route->iface)];
   if (!out.addr) return SendError::NoSourceAddress;
   const Ipv4 src = opt.src ? *opt.src : out.addr->addr;
-  wire::Bytes pkt = make_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df);
+  wire::Bytes pkt = make_framed(wire::kIpv4HeaderLen + l4.size());
+  append_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df, pkt);
   const bool on_link = !n.routes[static_cast<size_t>(route->route)].gateway;
   const bool broadcast = dst.v == 0xffffffffu ||
                          (on_link && out.addr->is_broadcast(dst));
   if (broadcast) {
-    ip_frame_send(w, node, route->iface, Mac::broadcast(), pkt, true, opt.retx);
+    ip_frame_send(w, node, route->iface, Mac::broadcast(), std::move(pkt), true, opt.retx);
     return SendError::None;
   }
   arp_resolve_and_send(w, node, route->iface, route->next_hop, std::move(pkt), true, opt.retx);
@@ -152,8 +153,9 @@ void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire
     w.emit_packet(EvKind::Drop, node, f.link, id, frame, DropWhy::Checksum);
     return;
   }
-  // Ethernet padding after the IP packet is not part of it.
-  wire::Bytes ip_packet(payload.begin(), payload.begin() + ip->total_len);
+  // Ethernet padding after the IP packet is not part of it. The packet is read where it
+  // lies in the frame (parse_ipv4 checked that total_len fits).
+  const wire::ByteView ip_packet = payload.first(ip->total_len);
   // A broadcast for the subnet it arrived on is for us. A directed broadcast for another of
   // a router's subnets is forwarded there as a link-layer broadcast (RFC 1812 §5.3.5.2;
   // Linux does this with net.ipv4.conf.*.bc_forwarding = 1 — tcplab models a router
@@ -177,10 +179,10 @@ void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire
     w.emit_packet(EvKind::Drop, node, f.link, id, frame, DropWhy::OtherHost);
     return;
   }
-  forward(w, node, iface, id, *ip, std::move(ip_packet), frame);
+  forward(w, node, iface, id, *ip, ip_packet, frame);
 }
 
-void drop_received(World& w, int32_t node, const RxContext& rx, const wire::Bytes& ip_packet,
+void drop_received(World& w, int32_t node, const RxContext& rx, wire::ByteView ip_packet,
                    DropWhy why) {
   if (rx.frame) {
     w.emit_packet(EvKind::Drop, node, rx.link, rx.id, *rx.frame, why);
@@ -192,7 +194,7 @@ void drop_received(World& w, int32_t node, const RxContext& rx, const wire::Byte
   w.emit_packet(EvKind::Drop, node, -1, w.new_frame_id(), frame, why);
 }
 
-void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, const RxContext& rx) {
+void ip_local_deliver(World& w, int32_t node, wire::ByteView ip_packet, const RxContext& rx) {
   auto ip = wire::parse_ipv4(ip_packet);
   if (!ip) return;
   const size_t off = ip->ihl * 4u;
@@ -213,7 +215,7 @@ void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, cons
 }
 
 void icmp_send_error(World& w, int32_t node, uint8_t type, uint8_t code,
-                     const wire::Bytes& offending, std::optional<Ipv4> from) {
+                     wire::ByteView offending, std::optional<Ipv4> from) {
   auto ip = wire::parse_ipv4(offending);
   if (!ip) return;
   // RFC 1812 §4.3.2.7: never about an ICMP error, a broadcast or multicast, a

@@ -35,12 +35,17 @@ std::optional<RouteChoice> route_lookup(const Node& n, Ipv4 dst);
 void add_connected_routes(Node& n);
 
 // arp.cpp
-// Wraps an IPv4 packet in Ethernet to `dst` and sends it (through the fault rules when
-// this node originated it).
-void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, const wire::Bytes& ip_packet,
+// A packet on its way down is an IPv4 packet behind kEthernetHeaderLen bytes of room
+// (make_framed): the Ethernet header is written into the room once the next hop's MAC is
+// known, so the packet becomes its frame without another copy (issue 6: a forwarded packet
+// was copied three times per hop).
+wire::Bytes make_framed(size_t ip_packet_len);
+// Writes the Ethernet header to `dst` into a framed packet and sends it (through the fault
+// rules when this node originated it).
+void ip_frame_send(World& w, int32_t node, int32_t iface, Mac dst, wire::Bytes framed,
                    bool origin, bool retx = false);
 void arp_resolve_and_send(World& w, int32_t node, int32_t iface, Ipv4 next_hop,
-                          wire::Bytes ip_packet, bool origin, bool retx = false);
+                          wire::Bytes framed, bool origin, bool retx = false);
 void arp_input(World& w, int32_t node, int32_t iface, const wire::ArpPacket& a);
 void arp_retry(World& w, const EvArpRetry& e);
 
@@ -66,18 +71,18 @@ struct RxContext {
   int32_t link = -1;
   const wire::SharedBytes* frame = nullptr;  // valid only during the call
 };
-void ip_local_deliver(World& w, int32_t node, const wire::Bytes& ip_packet, const RxContext& rx = {});
+void ip_local_deliver(World& w, int32_t node, wire::ByteView ip_packet, const RxContext& rx = {});
 // Emits a `drop` for the packet being received (or a stand-alone frame for a local one).
-void drop_received(World& w, int32_t node, const RxContext& rx, const wire::Bytes& ip_packet,
+void drop_received(World& w, int32_t node, const RxContext& rx, wire::ByteView ip_packet,
                    DropWhy why);
 // Sends an ICMP error about `offending` (an IPv4 packet) back to its source (RFC 1812 §4.3.2).
 void icmp_send_error(World& w, int32_t node, uint8_t type, uint8_t code,
-                     const wire::Bytes& offending, std::optional<Ipv4> from = std::nullopt);
+                     wire::ByteView offending, std::optional<Ipv4> from = std::nullopt);
 
 // sim/proto/icmp.cpp, udp.cpp
-void icmp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void icmp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                 size_t l4_offset, bool broadcast, const RxContext& rx);
-void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                size_t l4_offset, bool broadcast, const RxContext& rx);
 // UDP sockets, for commands (sim/proto/udp.cpp). Socket lookups take "s1" or a --as name.
 int32_t udp_find_socket(const Node& n, std::string_view sock);  // index into n.udp, or -1

@@ -52,7 +52,7 @@ struct ArpPending {
   int tries = 0;
   EventId timer = 0;
   struct Waiting {
-    wire::Bytes ip_packet;         // a whole IPv4 packet, without its Ethernet header
+    wire::Bytes framed;            // a whole IPv4 packet behind room for its Ethernet header
     bool origin = false;           // sent by this node (not forwarded): faults apply
     bool retx = false;             // a TCP retransmission
   };

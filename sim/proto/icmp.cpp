@@ -4,7 +4,7 @@
 
 namespace tcplab {
 
-void icmp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void icmp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                 size_t l4_offset, bool broadcast, const RxContext&) {
   wire::ByteView msg(ip_packet.data() + l4_offset, ip_packet.size() - l4_offset);
   auto icmp = wire::parse_icmp(msg);

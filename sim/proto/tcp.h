@@ -20,7 +20,7 @@ namespace tcplab {
 
 // ---- the stack -----------------------------------------------------------------------------
 // A TCP segment for this node (ipv4.cpp calls it after the checksum passed).
-void tcp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void tcp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                size_t l4_offset, bool broadcast, const RxContext& rx);
 void tcp_timer(World& w, const EvTcpTimer& e);
 

@@ -88,7 +88,7 @@ void retransmit_head(World& w, int32_t node, int32_t si) {
 
 // A SYN reaches a LISTEN socket (§3.10.7.2), or a SYN kills a TIME-WAIT socket and is
 // passed on to the listener.
-void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, const wire::Bytes& pkt,
+void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, wire::ByteView pkt,
                   const RxContext& rx) {
   if (seg.rst) return;  // first check: an RST is ignored
   if (seg.has_ack) {    // second check: any ACK is bad here
@@ -345,7 +345,7 @@ bool text_and_fin(World& w, int32_t node, int32_t si, Segment& seg, bool& readab
 }
 
 // §3.10.7.4: SYN-RECEIVED and the synchronized states.
-void established_input(World& w, int32_t node, int32_t si, Segment seg, const wire::Bytes& pkt,
+void established_input(World& w, int32_t node, int32_t si, Segment seg, wire::ByteView pkt,
                        const RxContext& rx) {
   const TcpConfig& cfg = w.tcp_config();
   {
@@ -598,7 +598,7 @@ void established_input(World& w, int32_t node, int32_t si, Segment seg, const wi
 
 }  // namespace
 
-void tcp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void tcp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                size_t l4_offset, bool broadcast, const RxContext& rx) {
   const size_t end = std::min<size_t>(ip.total_len, ip_packet.size());
   if (end < l4_offset) return;

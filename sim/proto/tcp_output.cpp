@@ -51,6 +51,7 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
     h.window = static_cast<uint16_t>(receive_window(s));
   }
   wire::Bytes seg;
+  seg.reserve(60 + len);  // the largest TCP header: one allocation, not one per field written
   wire::emit_tcp(h, s.local_addr, s.remote_addr, wire::ByteView(data, len), seg);
   if (flags & wire::tcpflag::ACK) {
     s.rcv_wup = s.rcv_nxt;

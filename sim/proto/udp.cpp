@@ -129,7 +129,7 @@ void udp_recvfrom(World& w, int32_t node, int32_t sock, uint32_t bufsize) {
   serve_readers(w, node, s);
 }
 
-void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, const wire::Bytes& ip_packet,
+void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteView ip_packet,
                size_t l4_offset, bool broadcast, const RxContext& rx) {
   wire::ByteView dgram(ip_packet.data() + l4_offset, ip_packet.size() - l4_offset);
   auto h = wire::parse_udp(dgram);

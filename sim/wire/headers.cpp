@@ -94,6 +94,13 @@ void emit(const EthernetHeader& h, Bytes& out) {
   put16(out, h.ethertype);
 }
 
+void emit_over(const EthernetHeader& h, std::span<uint8_t> frame) {
+  std::copy(h.dst.b.begin(), h.dst.b.end(), frame.begin());
+  std::copy(h.src.b.begin(), h.src.b.end(), frame.begin() + 6);
+  frame[12] = uint8_t(h.ethertype >> 8);
+  frame[13] = uint8_t(h.ethertype);
+}
+
 // ---- ARP (RFC 826) ---------------------------------------------------------------------
 
 Result<ArpPacket> parse_arp(ByteView p) {

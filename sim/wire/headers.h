@@ -31,6 +31,8 @@ struct EthernetHeader {
 };
 Result<EthernetHeader> parse_ethernet(ByteView frame);  // needs >= 14 bytes
 void emit(const EthernetHeader& h, Bytes& out);
+// Writes the header over the first kEthernetHeaderLen bytes of `frame` (which has them).
+void emit_over(const EthernetHeader& h, std::span<uint8_t> frame);
 
 // ---- ARP for IPv4 over Ethernet (RFC 826) ----------------------------------------------
 constexpr uint16_t kArpRequest = 1;
