@@ -39,7 +39,20 @@ class EventQueue {
   };
 
   // Schedules `payload` at absolute time `at`. Returns an id for cancel().
-  EventId schedule(Time at, Payload payload) {
+  EventId schedule(Time at, Payload payload) { return schedule_as(++seq_ << kSlotBits, at, std::move(payload)); }
+
+  // Takes the place, among events due at one time, of an event that may be scheduled later
+  // or never: schedule_reserved(at, reserve(), p) then runs p exactly where schedule(at, p)
+  // called at the time of reserve() would have. A link reserves the end of each frame's
+  // serialisation and schedules it only when a frame waits behind it (issue 6: most of those
+  // events found nothing to do). Each reservation is scheduled at most once.
+  EventId reserve() { return ++seq_ << kSlotBits; }
+  EventId schedule_reserved(Time at, EventId reserved, Payload payload) {
+    return schedule_as(reserved & ~kSlotMask, at, std::move(payload));
+  }
+
+ private:
+  EventId schedule_as(EventId seq_part, Time at, Payload payload) {
     uint32_t slot;
     if (!free_.empty()) {
       slot = free_.back();
@@ -54,7 +67,7 @@ class EventQueue {
       due_.push_back(0);
       key_at_.push_back(0);
     }
-    const EventId id = (++seq_ << kSlotBits) | slot;
+    const EventId id = seq_part | slot;
     slot_id_[slot] = id;
     cancelled_[slot] = 0;
     due_[slot] = at;
@@ -63,6 +76,8 @@ class EventQueue {
     sift_up(heap_.size() - 1);
     return id;
   }
+
+ public:
 
   // The same as cancel(id) then schedule(at, payload), and the events then run in exactly
   // the same order (the new id takes the next sequence number, as schedule() would give

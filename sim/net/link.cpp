@@ -15,6 +15,16 @@ Time serialisation_time(const Link& l, size_t bytes) {
   return static_cast<Time>(ns);
 }
 
+// The frame at the head of the queue goes when the current serialisation ends: at the place
+// among events due then that start_transmission reserved, as if scheduled there.
+void schedule_link_free(World& w, int32_t li, uint8_t side) {
+  LinkDirection& d = w.link(li).dir[side];
+  if (d.free_scheduled) return;
+  d.free_scheduled = true;
+  if (d.free_reserved == 0) d.free_reserved = w.reserve_event();  // a frame of no bits: never
+  w.schedule_reserved(d.busy_until, d.free_reserved, EvLinkFree{li, side});
+}
+
 // Starts putting `qf` on the wire in direction `side` now.
 void start_transmission(World& w, int32_t li, uint8_t side, QueuedFrame qf) {
   Link& l = w.link(li);
@@ -30,7 +40,10 @@ void start_transmission(World& w, int32_t li, uint8_t side, QueuedFrame qf) {
   // The loss draw happens at transmission, so the RNG is used in event order.
   const bool lost = qf.fault_drop || w.rng().chance(l.loss);
   w.schedule(w.now() + ser + l.delay, EvFrameArrives{li, side, std::move(qf), lost});
-  if (ser > 0) w.schedule(w.now() + ser, EvLinkFree{li, side});
+  LinkDirection& d = l.dir[side];
+  d.free_reserved = ser > 0 ? w.reserve_event() : 0;
+  d.free_scheduled = false;
+  if (!d.queue.empty()) schedule_link_free(w, li, side);
 }
 
 }  // namespace
@@ -56,6 +69,7 @@ void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fa
       return;
     }
     d.queue.push_back(std::move(qf));
+    schedule_link_free(w, f.link, side);
     return;
   }
   start_transmission(w, f.link, side, std::move(qf));
@@ -63,7 +77,12 @@ void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fa
 
 void link_free(World& w, const EvLinkFree& e) {
   LinkDirection& d = w.link(e.link).dir[e.side];
-  if (d.queue.empty() || d.busy_until > w.now()) return;
+  d.free_scheduled = false;
+  if (d.queue.empty()) return;
+  if (d.busy_until > w.now()) {  // not expected: one serialisation ends at a time
+    schedule_link_free(w, e.link, e.side);
+    return;
+  }
   QueuedFrame next = std::move(d.queue.front());
   d.queue.pop_front();
   start_transmission(w, e.link, e.side, std::move(next));

@@ -32,7 +32,7 @@ struct EvFrameArrives {  // the last bit of a frame reaches the far end of a lin
   QueuedFrame frame;
   bool lost;             // lost on the way (link loss or a fault drop): a drop event instead
 };
-struct EvLinkFree { int32_t link; uint8_t side; };  // serialisation done: next in the queue
+struct EvLinkFree { int32_t link; uint8_t side; };  // serialisation done, a frame waits: send it
 struct EvRunStep { int32_t step; };                 // a scenario [[step]] is due
 struct EvArpRetry { int32_t node; Ipv4 ip; };
 struct EvProgramTimer { int32_t node; int32_t program; };
@@ -116,6 +116,12 @@ class World {
   Link& link(int32_t i) { return links_[static_cast<size_t>(i)]; }
   Rng& rng() { return rng_; }
   EventId schedule(Time at, Event e) { return queue_.schedule(at, std::move(e)); }
+  // EventQueue::reserve / schedule_reserved: an event that keeps the place it would have had
+  // if scheduled at the time of reserve_event().
+  EventId reserve_event() { return queue_.reserve(); }
+  EventId schedule_reserved(Time at, EventId reserved, Event e) {
+    return queue_.schedule_reserved(at, reserved, std::move(e));
+  }
   void cancel(EventId id) { queue_.cancel(id); }
   // cancel(id) then schedule(at, e), in one (EventQueue::reschedule): a pending event moved
   // later costs no queue work until it is due. `id` 0 (none pending): schedule(at, e).
