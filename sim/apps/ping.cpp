@@ -158,9 +158,12 @@ void ping_echo_reply(World& w, int32_t node, Program& p, const wire::Ipv4Header&
     s.rtt_sum += ms;
     s.rtt_sum2 += ms * ms;
   }
-  w.print(node, std::to_string(icmp_len) + " bytes from " + to_string(ip.src) +
-                    ": icmp_seq=" + std::to_string(icmp.seq) + " ttl=" + std::to_string(ip.ttl) +
-                    " time=" + format_rtt(rtt) + " ms" + (dup ? " (DUP!)" : ""));
+  // The line goes only to the trace: not even formatted when there is none (issue 6: a
+  // thousand hosts' replies were a twentieth of many-hosts).
+  if (w.tracing())
+    w.print(node, std::to_string(icmp_len) + " bytes from " + to_string(ip.src) +
+                      ": icmp_seq=" + std::to_string(icmp.seq) + " ttl=" + std::to_string(ip.ttl) +
+                      " time=" + format_rtt(rtt) + " ms" + (dup ? " (DUP!)" : ""));
   // A broadcast ping keeps listening for every host's answer until the deadline.
   if (!s.broadcast && all_answered(s)) finish(w, node, p);
 }

@@ -43,7 +43,7 @@ namespace {
 
 // Applies the first rule that fires. `forwarded`: a frame a switch or router passes on,
 // which only rules naming that node (`node = "…"`) look at; `id` keeps a switch's frame id.
-void apply_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx, bool forwarded,
+void apply_faults(World& w, int32_t node, int32_t iface, wire::SharedBytes frame, bool retx, bool forwarded,
                   uint64_t id) {
   auto& faults = w.faults();
   if (!faults.empty()) {
@@ -68,10 +68,12 @@ void apply_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool
           link_send(w, node, iface, frame, false, id, retx);
           link_send(w, node, iface, std::move(frame), false, id, retx);
           return;
-        case FaultAction::Corrupt:
-          corrupt(frame, parsed);
-          link_send(w, node, iface, std::move(frame), false, id, retx);
+        case FaultAction::Corrupt: {
+          wire::Bytes changed = frame.bytes();  // shared frames are immutable: a changed copy
+          corrupt(changed, parsed);
+          link_send(w, node, iface, std::move(changed), false, id, retx);
           return;
+        }
       }
     }
   }
@@ -81,10 +83,10 @@ void apply_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool
 }  // namespace
 
 void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx) {
-  apply_faults(w, node, iface, std::move(frame), retx, /*forwarded=*/false, 0);
+  apply_faults(w, node, iface, wire::SharedBytes(std::move(frame)), retx, /*forwarded=*/false, 0);
 }
 
-void forward_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, uint64_t id) {
+void forward_with_faults(World& w, int32_t node, int32_t iface, wire::SharedBytes frame, uint64_t id) {
   apply_faults(w, node, iface, std::move(frame), /*retx=*/false, /*forwarded=*/true, id);
 }
 

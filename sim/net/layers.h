@@ -10,8 +10,9 @@
 
 namespace tcplab {
 
-// link.cpp: put a frame on the link behind `iface` (queue, serialisation, loss).
-void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fault_drop = false,
+// link.cpp: put a frame on the link behind `iface` (queue, serialisation, loss). Frames are
+// immutable from here on, and shared: a switch floods one frame to all its ports uncopied.
+void link_send(World& w, int32_t node, int32_t iface, wire::SharedBytes frame, bool fault_drop = false,
                uint64_t id = 0, bool retx = false);
 void link_frame_arrives(World& w, EvFrameArrives& e);
 void link_free(World& w, const EvLinkFree& e);
@@ -23,7 +24,7 @@ void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wir
 void send_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool retx = false);
 // A frame a switch or router forwards: only rules that name this node apply (`id`: the
 // switch keeps the frame's id; 0 for a router's new frame).
-void forward_with_faults(World& w, int32_t node, int32_t iface, wire::Bytes frame, uint64_t id = 0);
+void forward_with_faults(World& w, int32_t node, int32_t iface, wire::SharedBytes frame, uint64_t id = 0);
 
 // routing.cpp: longest-prefix match (RFC 1812 §5.2.4.3), whatever the table's order.
 struct RouteChoice {

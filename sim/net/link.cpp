@@ -48,7 +48,7 @@ void start_transmission(World& w, int32_t li, uint8_t side, QueuedFrame qf) {
 
 }  // namespace
 
-void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fault_drop,
+void link_send(World& w, int32_t node, int32_t iface, wire::SharedBytes frame, bool fault_drop,
                uint64_t id, bool retx) {
   Iface& f = w.node(node).ifaces[static_cast<size_t>(iface)];
   if (id == 0) id = w.new_frame_id();
@@ -61,7 +61,7 @@ void link_send(World& w, int32_t node, int32_t iface, wire::Bytes frame, bool fa
   const uint8_t side = f.link_side;
   LinkDirection& d = l.dir[side];
   // Shared from here on: the tx event, the frame in flight, its rx or drop event.
-  QueuedFrame qf{id, wire::SharedBytes(std::move(frame)), fault_drop, retx};
+  QueuedFrame qf{id, std::move(frame), fault_drop, retx};
   if (d.busy_until > w.now() || !d.queue.empty()) {
     if (d.queue.size() >= l.queue_limit) {
       f.counters.tx_dropped++;

@@ -37,7 +37,7 @@ struct EvRunStep { int32_t step; };                 // a scenario [[step]] is du
 struct EvArpRetry { int32_t node; Ipv4 ip; };
 struct EvProgramTimer { int32_t node; int32_t program; };
 struct EvLocalDeliver { int32_t node; wire::Bytes ip_packet; };  // to self / loopback
-struct EvDelayedSend { int32_t node; int32_t iface; wire::Bytes frame; bool retx; };  // fault "delay"
+struct EvDelayedSend { int32_t node; int32_t iface; wire::SharedBytes frame; bool retx; };  // fault "delay"
 struct EvTcpTimer { int32_t node; int32_t sock; TcpTimerKind kind; };  // sock: index in Node::tcp
 using Event = std::variant<EvFrameArrives, EvLinkFree, EvRunStep, EvArpRetry, EvProgramTimer,
                            EvLocalDeliver, EvDelayedSend, EvTcpTimer>;
