@@ -269,6 +269,69 @@ TEST_SUITE("event queue") {
     CHECK_FALSE(plain.pop().has_value());
     CHECK(compared > 1000);
   }
+
+  TEST_CASE("thousands of pending events pop in (time, insertion) order, against a sorted model") {
+    // The heap is 4-ary and compares (time, id) as one number: a model that keeps every
+    // pending event sorted must agree on each pop, with many ties and deep heaps.
+    EventQueue<int> q;
+    std::set<std::pair<Time, int>> model;  // (time, payload); payloads grow with insertion
+    std::vector<std::pair<EventId, std::pair<Time, int>>> live;
+    Rng rng(11);
+    Time now = 0;
+    int next = 0, popped = 0;
+    for (int step = 0; step < 60000; ++step) {
+      const uint64_t r = rng.next_u64() % 10;
+      if (r < 5 || live.empty()) {
+        const Time at = now + Time(rng.next_u64() % 200);  // many events share a time
+        live.emplace_back(q.schedule(at, next), std::pair{at, next});
+        model.insert({at, next++});
+      } else if (r < 6) {
+        const size_t i = rng.next_u64() % live.size();
+        q.cancel(live[i].first);
+        model.erase(live[i].second);
+        live.erase(live.begin() + static_cast<long>(i));
+      } else {
+        auto e = q.pop();
+        REQUIRE(e.has_value() == !model.empty());
+        if (!e) continue;
+        REQUIRE(std::pair{e->at, e->payload} == *model.begin());
+        model.erase(model.begin());
+        std::erase_if(live, [&](const auto& x) { return x.first == e->id; });
+        now = e->at;
+        ++popped;
+      }
+    }
+    CHECK(popped > 10000);
+    while (auto e = q.pop()) {
+      REQUIRE(std::pair{e->at, e->payload} == *model.begin());
+      model.erase(model.begin());
+    }
+    CHECK(model.empty());
+  }
+
+  TEST_CASE("a reserved event runs where it would have run if scheduled when reserved") {
+    EventQueue<char> q;
+    q.schedule(10, 'a');
+    const EventId r = q.reserve();  // after a, before b and c among events at time 10
+    q.schedule(10, 'b');
+    q.schedule(5, 'w');
+    q.schedule(10, 'c');
+    const EventId id = q.schedule_reserved(10, r, 'R');
+    CHECK(id != 0);
+    CHECK((id >> 24) == (r >> 24));
+    const EventId unused = q.reserve();  // never scheduled: it takes no place and runs nothing
+    CHECK(unused > r);
+    CHECK(drain(q) == std::vector<char>{'w', 'a', 'R', 'b', 'c'});
+  }
+
+  TEST_CASE("a reserved event can be cancelled like any other") {
+    EventQueue<char> q;
+    const EventId r = q.reserve();
+    q.schedule(1, 'a');
+    const EventId id = q.schedule_reserved(1, r, 'R');
+    q.cancel(id);
+    CHECK(drain(q) == std::vector<char>{'a'});
+  }
 }
 
 TEST_SUITE("rng") {

@@ -158,9 +158,13 @@ class EventQueue {
     EventId id;
   };
   static constexpr size_t kArity = 4;  // children of i: kArity*i+1 .. kArity*i+kArity
-  static bool earlier(const Key& a, const Key& b) {
-    return a.at != b.at ? a.at < b.at : a.id < b.id;
+  // (at, id) as one 128-bit number (the sign bit of `at` flipped, so that unsigned order is
+  // signed order): one compare without a branch, which the sift loops are mostly made of.
+  __extension__ typedef unsigned __int128 Order;  // GCC's and Clang's, on every 64-bit target
+  static Order order(const Key& k) {
+    return Order(static_cast<uint64_t>(k.at) ^ (uint64_t(1) << 63)) << 64 | k.id;
   }
+  static bool earlier(const Key& a, const Key& b) { return order(a) < order(b); }
   // Moves the key at `i` up to its place (a hole moves down instead of swapping).
   void sift_up(size_t i) {
     const Key k = heap_[i];
@@ -181,8 +185,7 @@ class EventQueue {
       if (first >= n) break;
       size_t best = first;
       const size_t last = std::min(first + kArity, n);
-      for (size_t c = first + 1; c < last; ++c)
-        if (earlier(heap_[c], heap_[best])) best = c;
+      for (size_t c = first + 1; c < last; ++c) best = earlier(heap_[c], heap_[best]) ? c : best;
       if (!earlier(heap_[best], k)) break;
       heap_[i] = heap_[best];
       i = best;

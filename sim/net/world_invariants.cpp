@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <unordered_map>
 
 #include "sim/net/world.h"
@@ -140,11 +141,38 @@ std::vector<InvariantViolation> check_invariants(const World& w) {
     out.push_back({"event-time", now, "event queue",
                    "an event is due at " + format_duration(*first) + ", before the clock"});
 
-  // Live timers in the queue, by event id.
+  // Live timers in the queue, by event id; the pending ends of serialisation, by (link, side).
   std::unordered_map<EventId, EvTcpTimer> timers;
+  std::map<std::pair<int32_t, uint8_t>, Time> link_frees;
+  size_t link_free_events = 0;
   w.event_queue().for_each([&](const auto& entry) {
     if (const auto* t = std::get_if<EvTcpTimer>(&entry.payload)) timers.emplace(entry.id, *t);
+    if (const auto* f = std::get_if<EvLinkFree>(&entry.payload)) {
+      link_frees[{f->link, f->side}] = entry.at;
+      ++link_free_events;
+    }
   });
+
+  // ---- link-queue: a frame waits in a link's queue only while the end of the serialisation
+  // ahead of it is in the event queue, once (sim/net/link.h: it is scheduled only then).
+  if (link_free_events != link_frees.size())
+    out.push_back({"link-queue", now, "event queue", "two ends of serialisation pending for one link direction"});
+  for (size_t li = 0; li < w.links().size(); ++li) {
+    for (uint8_t side = 0; side < 2; ++side) {
+      const LinkDirection& d = w.links()[li].dir[side];
+      const auto it = link_frees.find({static_cast<int32_t>(li), side});
+      const bool pending = it != link_frees.end();
+      if (pending != d.free_scheduled)
+        out.push_back({"link-queue", now, link_name(w, static_cast<int32_t>(li)),
+                       pending ? "an end of serialisation is pending that the link does not know of"
+                               : "the link counts on an end of serialisation that is not pending"});
+      if (!d.queue.empty() && !(pending && it->second == d.busy_until))
+        out.push_back({"link-queue", now, link_name(w, static_cast<int32_t>(li)),
+                       std::to_string(d.queue.size()) +
+                           " frame(s) wait, but nothing is due when the frame on the wire ends (" +
+                           format_duration(d.busy_until) + ")"});
+    }
+  }
 
   for (size_t ni = 0; ni < w.nodes().size(); ++ni) {
     const Node& n = w.nodes()[ni];

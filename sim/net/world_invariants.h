@@ -10,6 +10,9 @@
 //                that node received in the same event, once per rx.
 //  event-time    no event is due before the clock (the queue's earliest entry, cancelled
 //                ones included, is not in the past).
+//  link-queue    a frame waits in a link's queue only while the end of the serialisation
+//                ahead of it is a pending event, due when that frame leaves the wire; a
+//                link direction has at most one, and knows whether it has one.
 //  tcp-seq       per socket, RFC 9293 §3.3.1 in modular arithmetic: ISS ≤ SND.UNA ≤
 //                SND.NXT ≤ SND.MAX, what is outstanding fits in the send buffer (+ SYN and
 //                FIN), a sent FIN is the last sequence number, IRS < RCV.NXT ≤ the right
@@ -39,7 +42,7 @@ namespace tcplab {
 class World;
 
 struct InvariantViolation {
-  std::string invariant;  // "frames", "event-time", "tcp-seq", "tcp-state"
+  std::string invariant;  // "frames", "event-time", "link-queue", "tcp-seq", "tcp-state"
   Time t = 0;
   std::string where;      // "node client sock s2", "link 0 (a:eth0-b:eth0) frame 17"
   std::string detail;
@@ -67,7 +70,7 @@ class FrameLedger {
   Time rx_time_ = -1;
 };
 
-// The state invariants (event-time, tcp-seq, tcp-state) of a world as it is now.
+// The state invariants (event-time, link-queue, tcp-seq, tcp-state) of a world as it is now.
 std::vector<InvariantViolation> check_invariants(const World& w);
 
 // Everything: a ledger fed with every trace event, plus check_invariants after each event.
