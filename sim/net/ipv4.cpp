@@ -8,10 +8,9 @@
 namespace tcplab {
 namespace {
 
-// Appends an IPv4 packet carrying `l4` to `out`: to an empty vector for a packet that
-// stays in the host, to make_framed()'s room for one that goes onto a link.
-void append_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
-                      uint8_t ttl, bool df, wire::Bytes& out) {
+// The header of a packet this node originates, with the next IP id.
+wire::Ipv4Header ip_header_for(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, size_t l4_len,
+                               uint8_t ttl, bool df) {
   wire::Ipv4Header h;
   h.src = src;
   h.dst = dst;
@@ -19,9 +18,8 @@ void append_ip_packet(Node& n, Ipv4 src, Ipv4 dst, uint8_t protocol, const wire:
   h.ttl = ttl;
   h.df = df;
   h.id = n.next_ip_id++;
-  h.total_len = static_cast<uint16_t>(wire::kIpv4HeaderLen + l4.size());
-  wire::emit(h, out);
-  out.insert(out.end(), l4.begin(), l4.end());
+  h.total_len = static_cast<uint16_t>(wire::kIpv4HeaderLen + l4_len);
+  return h;
 }
 
 // True when `dst` is the broadcast address of one of the node's subnets.
@@ -94,15 +92,30 @@ std::optional<Ipv4> ip_source_for(const Node& n, Ipv4 dst) {
   return a->addr;
 }
 
+wire::Bytes make_l4_framed(size_t l4_len) {
+  wire::Bytes b = make_framed(wire::kIpv4HeaderLen + l4_len);
+  b.resize(kL4Room);
+  return b;
+}
+
 SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
                   const IpSendOptions& opt) {
+  wire::Bytes framed = make_l4_framed(l4.size());
+  framed.insert(framed.end(), l4.begin(), l4.end());
+  return ip_send_framed(w, node, dst, protocol, std::move(framed), opt);
+}
+
+SendError ip_send_framed(World& w, int32_t node, Ipv4 dst, uint8_t protocol, wire::Bytes framed,
+                         const IpSendOptions& opt) {
   Node& n = w.node(node);
+  const wire::ByteView l4 = wire::ByteView(framed).subspan(kL4Room);
   // To ourselves, or to 127/8: the packet never leaves the host (RFC 1122 §3.2.1.3).
   if (n.owns(dst)) {
     Ipv4 src = opt.src ? *opt.src : dst;
     wire::Bytes pkt;
     pkt.reserve(wire::kIpv4HeaderLen + l4.size());
-    append_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df, pkt);
+    wire::emit(ip_header_for(n, src, dst, protocol, l4.size(), opt.ttl, opt.df), pkt);
+    pkt.insert(pkt.end(), l4.begin(), l4.end());
     // It goes through `lo`: counted once as sent and once as received, as Linux does.
     n.loopback.tx_packets++;
     n.loopback.tx_bytes += pkt.size();
@@ -116,8 +129,9 @@ SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire
   const Iface& out = n.ifaces[static_cast<size_t>(route->iface)];
   if (!out.addr) return SendError::NoSourceAddress;
   const Ipv4 src = opt.src ? *opt.src : out.addr->addr;
-  wire::Bytes pkt = make_framed(wire::kIpv4HeaderLen + l4.size());
-  append_ip_packet(n, src, dst, protocol, l4, opt.ttl, opt.df, pkt);
+  wire::emit_over(ip_header_for(n, src, dst, protocol, l4.size(), opt.ttl, opt.df),
+                  std::span<uint8_t>(framed).subspan(wire::kEthernetHeaderLen));
+  wire::Bytes pkt = std::move(framed);
   const bool on_link = !n.routes[static_cast<size_t>(route->route)].gateway;
   const bool broadcast = dst.v == 0xffffffffu ||
                          (on_link && out.addr->is_broadcast(dst));

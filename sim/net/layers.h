@@ -62,6 +62,12 @@ struct IpSendOptions {
 // have been checksummed with the source address ip_source_for() gives.
 SendError ip_send(World& w, int32_t node, Ipv4 dst, uint8_t protocol, const wire::Bytes& l4,
                   const IpSendOptions& opt = {});
+// The same for a transport message written behind kL4Room bytes of room (make_l4_framed),
+// into which the IPv4 and Ethernet headers go: a TCP segment is not copied to be sent.
+constexpr size_t kL4Room = wire::kEthernetHeaderLen + wire::kIpv4HeaderLen;
+wire::Bytes make_l4_framed(size_t l4_len);
+SendError ip_send_framed(World& w, int32_t node, Ipv4 dst, uint8_t protocol, wire::Bytes framed,
+                         const IpSendOptions& opt = {});
 // The source address a packet to `dst` would carry (RFC 1122 §3.3.4.3), or none.
 std::optional<Ipv4> ip_source_for(const Node& n, Ipv4 dst);
 void node_receive(World& w, int32_t node, int32_t iface, uint64_t id, const wire::SharedBytes& frame);

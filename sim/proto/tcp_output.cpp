@@ -50,8 +50,9 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
   } else {
     h.window = static_cast<uint16_t>(receive_window(s));
   }
-  wire::Bytes seg;
-  seg.reserve(60 + len);  // the largest TCP header: one allocation, not one per field written
+  // Written behind room for the IP and Ethernet headers, and sent from there uncopied; 60:
+  // the largest TCP header.
+  wire::Bytes seg = make_l4_framed(60 + len);
   wire::emit_tcp(h, s.local_addr, s.remote_addr, wire::ByteView(data, len), seg);
   if (flags & wire::tcpflag::ACK) {
     s.rcv_wup = s.rcv_nxt;
@@ -64,7 +65,7 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
   opt.src = s.local_addr;
   opt.retx = retx;
   const bool had_delack = s.timer_delack != 0;
-  ip_send(w, node, s.remote_addr, wire::kProtoTcp, seg, opt);
+  ip_send_framed(w, node, s.remote_addr, wire::kProtoTcp, std::move(seg), opt);
   if (had_delack && (flags & wire::tcpflag::ACK)) timer_cancel(w, node, si, TcpTimerKind::DelAck);
 }
 

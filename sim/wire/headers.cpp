@@ -169,18 +169,28 @@ bool ipv4_checksum_ok(ByteView p) {
 
 void emit(const Ipv4Header& h, Bytes& out) {
   const size_t start = out.size();
-  put8(out, 0x45);  // version 4, IHL 5: this simulator never sends IP options
-  put8(out, h.dscp_ecn);
-  put16(out, h.total_len);
-  put16(out, h.id);
-  put16(out, uint16_t((h.df ? 0x4000 : 0) | (h.mf ? 0x2000 : 0) | (h.frag_offset & 0x1fff)));
-  put8(out, h.ttl);
-  put8(out, h.protocol);
-  put16(out, 0);  // checksum, computed below over the header with this field zero
-  put_ip(out, h.src);
-  put_ip(out, h.dst);
-  set16(out, start + 10,
-        checksum_finish(checksum_add(ByteView(out).subspan(start, kIpv4HeaderLen))));
+  out.resize(start + kIpv4HeaderLen);
+  emit_over(h, std::span<uint8_t>(out).subspan(start));
+}
+
+void emit_over(const Ipv4Header& h, std::span<uint8_t> at) {
+  auto put16_at = [&](size_t i, uint16_t v) {
+    at[i] = uint8_t(v >> 8);
+    at[i + 1] = uint8_t(v);
+  };
+  at[0] = 0x45;  // version 4, IHL 5: this simulator never sends IP options
+  at[1] = h.dscp_ecn;
+  put16_at(2, h.total_len);
+  put16_at(4, h.id);
+  put16_at(6, uint16_t((h.df ? 0x4000 : 0) | (h.mf ? 0x2000 : 0) | (h.frag_offset & 0x1fff)));
+  at[8] = h.ttl;
+  at[9] = h.protocol;
+  put16_at(10, 0);  // checksum, computed below over the header with this field zero
+  put16_at(12, uint16_t(h.src.v >> 16));
+  put16_at(14, uint16_t(h.src.v));
+  put16_at(16, uint16_t(h.dst.v >> 16));
+  put16_at(18, uint16_t(h.dst.v));
+  put16_at(10, checksum_finish(checksum_add(ByteView(at.data(), kIpv4HeaderLen))));
 }
 
 // ---- ICMP (RFC 792) --------------------------------------------------------------------

@@ -79,6 +79,7 @@ bool ipv4_checksum_ok(ByteView packet);  // over the ihl*4 header bytes
 // the quote keeps just 8 bytes of the original payload while total_len still counts all.
 Result<Ipv4Header> parse_ipv4_quoted(ByteView quote);
 void emit(const Ipv4Header& h, Bytes& out);  // 20 bytes, checksum filled in
+void emit_over(const Ipv4Header& h, std::span<uint8_t> at);  // the same over at's first 20 bytes
 
 // ---- ICMP (RFC 792) --------------------------------------------------------------------
 constexpr uint8_t kIcmpEchoReply = 0;
