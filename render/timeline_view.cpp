@@ -227,7 +227,7 @@ std::string marker_text(const Session& s, const TimelineMarker& m) {
     case MarkerKind::StateChange: {
       if (m.index >= s.trace().size()) break;
       const TraceEvent& e = s.trace()[m.index];
-      const auto& st = std::get<StateEvent>(e.data);
+      const auto& st = e.state();
       std::string who = node_name(s, e.node) + " " + st.sock;
       if (!st.name.empty()) who += " (" + st.name + ")";
       return when + "  " + who + ": " + st.from + " \u2192 " + st.to + "\n      " + st.why;

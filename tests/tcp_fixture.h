@@ -397,7 +397,7 @@ every = true
     for (size_t i = from; i < sim.events.size(); ++i) {
       const TraceEvent& e = sim.events[i];
       if (e.ev != EvKind::State) continue;
-      const auto& se = std::get<StateEvent>(e.data);
+      const auto& se = e.state();
       out.push_back(StateChange{e.t, sim.node_name(e.node), se.sock, se.from, se.to, se.why});
     }
     return out;
@@ -469,7 +469,7 @@ every = true
         os << "  " << fmt_time(e.t) << "  dut > peer  " << seg_rel(g.flags, g.seq, g.ack, g.len, ours ? iss : 0, ours ? irs : 0)
            << " win " << g.window << (g.retx ? "  (retx)" : "") << (ours ? "" : "  (raw)") << "\n";
       } else if (e.ev == EvKind::State) {
-        const auto& se = std::get<StateEvent>(e.data);
+        const auto& se = e.state();
         os << "  " << fmt_time(e.t) << "  state " << se.sock << " " << se.from << " -> " << se.to << "  (" << se.why
            << ")\n";
       } else if (e.ev == EvKind::App) {

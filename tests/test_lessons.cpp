@@ -97,7 +97,7 @@ std::vector<std::string> transitions(const Run& r, std::string_view node) {
   const int32_t n = r.node(node);
   for (const TraceEvent& e : r.events)
     if (e.ev == EvKind::State && e.node == n) {
-      const auto& s = std::get<StateEvent>(e.data);
+      const auto& s = e.state();
       out.push_back(s.sock + " " + s.from + ">" + s.to);
     }
   return out;
@@ -259,7 +259,7 @@ LESSON_CHECK("tcp-server-client", "handshake before accept - recv(5) gets hello 
   const auto server_states = transitions(r, "server");
   CHECK(any_contains(server_states, "SYN_RECV>ESTABLISHED"));
   for (const TraceEvent& e : r.events)
-    if (e.ev == EvKind::State && r.node_name(e.node) == "server" && std::get<StateEvent>(e.data).to == "ESTABLISHED")
+    if (e.ev == EvKind::State && r.node_name(e.node) == "server" && e.state().to == "ESTABLISHED")
       CHECK(e.t < ms(65));  // the kernel finished the handshake before accept()
   CHECK(any_contains(output_of(r, "server", "tcp accept server"), "accepted s2 (server.1) from 192.168.5.10:"));
   CHECK(output_of(r, "client", "tcp recv client 5") == std::vector<std::string>{"s1 (client): recv returned 5 bytes \"hello\""});

@@ -48,7 +48,7 @@ size_t remove_state(LiveTrace& k, const std::string& node, const std::string& so
   const size_t before = k.events.size();
   std::erase_if(k.events, [&](const TraceEvent& e) {
     if (e.ev != EvKind::State || e.node != n) return false;
-    const auto& st = std::get<StateEvent>(e.data);
+    const auto& st = e.state();
     return st.sock == sock && st.to == to;
   });
   return before - k.events.size();
@@ -61,13 +61,14 @@ void add_state_after(LiveTrace& k, const std::string& node, const std::string& s
   for (size_t i = 0; i < k.events.size(); ++i) {
     const TraceEvent& e = k.events[i];
     if (e.ev != EvKind::State || e.node != n) continue;
-    const auto& st = std::get<StateEvent>(e.data);
+    const auto& st = e.state();
     if (st.sock != sock || st.to != after) continue;
     TraceEvent x = e;
-    auto& xs = std::get<StateEvent>(x.data);
+    StateEvent xs = x.state();  // boxed and immutable: box a changed copy
     xs.from = after;
     xs.to = to;
     xs.why = "sampled";
+    x.data = std::move(xs);
     k.events.insert(k.events.begin() + static_cast<long>(i) + 1, x);
     return;
   }
@@ -77,7 +78,11 @@ void add_state_after(LiveTrace& k, const std::string& node, const std::string& s
 // Every state event says how the kernel learnt it, as the live runner writes them.
 void set_whys(LiveTrace& k, const std::string& why) {
   for (TraceEvent& e : k.events)
-    if (e.ev == EvKind::State) std::get<StateEvent>(e.data).why = why;
+    if (e.ev == EvKind::State) {
+      StateEvent st = e.state();
+      st.why = why;
+      e.data = std::move(st);
+    }
 }
 
 // The kernel trace has no retx flags: the runner cannot know them.
@@ -248,7 +253,7 @@ TEST_SUITE("live compare") {
     LiveTrace k = as_kernel(sim, 2);
     const int32_t server = node_of(k.ctx, "server");
     std::erase_if(k.events, [&](const TraceEvent& e) {
-      return e.ev == EvKind::State && e.node == server && std::get<StateEvent>(e.data).sock == "s2";
+      return e.ev == EvKind::State && e.node == server && e.state().sock == "s2";
     });
     CompareResult r = live::compare_runs(sim.ctx, sim.events, k);
     INFO(r.report);
@@ -332,8 +337,11 @@ TEST_SUITE("live compare") {
       LiveTrace k = base(1);
       remove_state(k, "client", "s1", "FIN_WAIT2");
       for (TraceEvent& e : k.events)
-        if (e.ev == EvKind::State && std::get<StateEvent>(e.data).to == "TIME_WAIT")
-          std::get<StateEvent>(e.data).why.clear();
+        if (e.ev == EvKind::State && e.state().to == "TIME_WAIT") {
+          StateEvent st = e.state();
+          st.why.clear();
+          e.data = std::move(st);
+        }
       CHECK_FALSE(agree(k));
     }
     SUBCASE("a missing first state is not tolerated") {

@@ -168,7 +168,7 @@ TEST_SUITE("session") {
       for (size_t i = 0; i < s.visible(); ++i) {
         const TraceEvent& e = s.trace()[i];
         if (e.t == s.now() && e.ev == EvKind::State && e.node == client &&
-            std::get<StateEvent>(e.data).to == "ESTABLISHED")
+            e.state().to == "ESTABLISHED")
           established = s.now();
       }
     }

@@ -98,7 +98,7 @@ std::vector<std::string> states(const Sim& sim, std::string_view node) {
   std::vector<std::string> out;
   for (const TraceEvent& e : sim.events)
     if (e.ev == EvKind::State && sim.node_name(e.node) == node) {
-      const auto& s = std::get<StateEvent>(e.data);
+      const auto& s = e.state();
       out.push_back(s.sock + " " + s.from + "->" + s.to);
     }
   return out;

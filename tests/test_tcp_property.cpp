@@ -560,7 +560,7 @@ class Runner {
   bool ever_established(int32_t node, const std::string& sock) const {
     for (const TraceEvent& e : sim.events)
       if (e.ev == EvKind::State && e.node == node) {
-        const auto& s = std::get<StateEvent>(e.data);
+        const auto& s = e.state();
         if (s.sock == sock && s.to == "ESTABLISHED") return true;
       }
     return false;
@@ -752,7 +752,7 @@ class Runner {
       }
     for (const TraceEvent& e : sim.events)
       if (e.ev == EvKind::Timer) {
-        const auto& te = std::get<TimerEvent>(e.data);
+        const auto& te = e.timer();
         if (te.op == "set" && te.at < e.t)
           problem("timer " + te.timer + " of " + sim.node_name(e.node) + " " + te.sock + " set at t=" +
                   std::to_string(e.t) + " to fire in the past (" + std::to_string(te.at) + ")");
@@ -976,7 +976,7 @@ class Runner {
     bool app_close = false;
     for (const TraceEvent& t : sim.events) {
       if (t.ev != EvKind::State || t.node != e.node) continue;
-      const auto& se = std::get<StateEvent>(t.data);
+      const auto& se = t.state();
       if (se.sock != id) continue;
       if (se.to == "CLOSED") {
         closed_at = std::min(closed_at, t.t);
@@ -1070,8 +1070,8 @@ class Runner {
       const std::string id = tcp_sock_id(*s);
       Time closed_at = std::numeric_limits<Time>::max();
       for (const TraceEvent& t : sim.events)
-        if (t.ev == EvKind::State && t.node == e.node && std::get<StateEvent>(t.data).sock == id &&
-            std::get<StateEvent>(t.data).to == "CLOSED")
+        if (t.ev == EvKind::State && t.node == e.node && t.state().sock == id &&
+            t.state().to == "CLOSED")
           closed_at = std::min(closed_at, t.t);
       if (e.released && e.released_at < closed_at) continue;  // closed by then: nobody to tell
       bool told = false;
@@ -1125,13 +1125,13 @@ class Runner {
     for (const TraceEvent& e : sim.events) {
       if (e.node != 0 && e.node != 1) continue;
       if (e.ev == EvKind::Timer) {
-        const auto& te = std::get<TimerEvent>(e.data);
+        const auto& te = e.timer();
         History& x = h[{e.node, te.sock}];
         if (te.op == "set" && te.timer == "time_wait") x.last_tw_set = e.t, x.last_tw_at = te.at;
         if (te.op == "set" && te.timer == to_string(TcpTimerKind::FinWait2)) x.last_fw2_set = e.t, x.last_fw2_at = te.at;
       }
       if (e.ev != EvKind::State) continue;
-      const auto& se = std::get<StateEvent>(e.data);
+      const auto& se = e.state();
       History& x = h[{e.node, se.sock}];
       const std::string who = sim.node_name(e.node) + " " + se.sock;
       if (se.to == "TIME_WAIT") {

@@ -90,7 +90,7 @@ std::vector<St> states_at(const Run& r, std::string_view node) {
   std::vector<St> out;
   const int32_t n = r.node(node);
   for (const TraceEvent& e : r.events)
-    if (e.ev == EvKind::State && e.node == n) out.push_back(St{e.t, &std::get<StateEvent>(e.data)});
+    if (e.ev == EvKind::State && e.node == n) out.push_back(St{e.t, &e.state()});
   return out;
 }
 // The socket id ("s3") on `node` named `name`: its --as name, or the name an accepted
@@ -150,7 +150,7 @@ std::vector<Time> timer_fires(const Run& r, std::string_view node, std::string_v
   const int32_t n = r.node(node);
   for (const TraceEvent& e : r.events)
     if (e.ev == EvKind::Timer && e.node == n) {
-      const auto& t = std::get<TimerEvent>(e.data);
+      const auto& t = e.timer();
       if (t.timer == timer && t.op == "fire") out.push_back(e.t);
     }
   return out;
@@ -492,7 +492,7 @@ TEST_SUITE("lesson: fast-retransmit") {
     bool saw = false;
     for (const TraceEvent& e : r.events)
       if (e.ev == EvKind::Cc && e.node == r.node("client") && e.t == again[0].t()) {
-        CHECK(std::get<CcEvent>(e.data).ssthresh == std::max<uint32_t>(flight / 2, 2 * 1460));
+        CHECK(e.cc().ssthresh == std::max<uint32_t>(flight / 2, 2 * 1460));
         saw = true;
       }
     CHECK(saw);
@@ -824,7 +824,7 @@ TEST_SUITE("lesson: congestion") {
       CAPTURE(host);
       std::vector<uint32_t> cwnd;
       for (const TraceEvent& e : r.events)
-        if (e.ev == EvKind::Cc && e.node == r.node(host)) cwnd.push_back(std::get<CcEvent>(e.data).cwnd);
+        if (e.ev == EvKind::Cc && e.node == r.node(host)) cwnd.push_back(e.cc().cwnd);
       REQUIRE(!cwnd.empty());
       // Slow start overshoots and loses many segments of one window; NewReno repairs one
       // per round trip and, with RFC 6582's timer reset only on the first partial ACK,
@@ -834,7 +834,7 @@ TEST_SUITE("lesson: congestion") {
       const Time settled = rtos.empty() ? 0 : rtos.front() + 2 * kSec;
       std::vector<uint32_t> later;
       for (const TraceEvent& e : r.events)
-        if (e.ev == EvKind::Cc && e.node == r.node(host) && e.t > settled) later.push_back(std::get<CcEvent>(e.data).cwnd);
+        if (e.ev == EvKind::Cc && e.node == r.node(host) && e.t > settled) later.push_back(e.cc().cwnd);
       REQUIRE(!later.empty());
       CHECK(cwnd.front() == 10 * 1460);  // initial window: 10 segments
       size_t cuts = 0;                   // a fall of at least a third: a loss, not a deflation step

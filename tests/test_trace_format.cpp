@@ -13,6 +13,8 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <unistd.h>
@@ -299,6 +301,54 @@ TEST_SUITE("packet summary") {
 }
 
 // =======================================================================================
+TEST_SUITE("trace events") {
+  TEST_CASE("a packet event is small: the rare, big kinds are boxed") {
+    // Issue 6: the trace of a busy run is about 99 % packet events; at 248 bytes each,
+    // keeping them cost more than running the simulation.
+    CHECK(sizeof(TraceEvent) <= 64);
+  }
+
+  TEST_CASE("a copy of a trace is equal to and independent of the original") {
+    std::vector<TraceEvent> a{state(5, 0, "s1", "CLOSED", "SYN_SENT"), app(6, 0, "hello", "s1"),
+                              TraceEvent{7, EvKind::Timer, 0, TimerEvent{"s1", "rto", "set", 1'000'000'007}},
+                              TraceEvent{8, EvKind::Cc, 0, CcEvent{"s1", 14600, 65535, 20'000'000, 220'000'000}}};
+    std::vector<TraceEvent> b = a;
+    CHECK(&b[0].state() == &a[0].state());  // the boxed details are shared, not copied
+    // Readers only get const access: to change an event, box a changed copy.
+    static_assert(std::is_const_v<std::remove_reference_t<decltype(b[0].state())>>);
+    static_assert(std::is_const_v<std::remove_reference_t<decltype(b[1].app())>>);
+    StateEvent changed = b[0].state();
+    changed.to = "ESTABLISHED";
+    b[0].data = std::move(changed);
+    b[1].data = AppEvent{"bye", ""};
+    CHECK(a[0].state().to == "SYN_SENT");
+    CHECK(b[0].state().to == "ESTABLISHED");
+    CHECK(a[1].app().text == "hello");
+    CHECK(b[1].app().text == "bye");
+    CHECK(b[2].timer().at == 1'000'000'007);
+    CHECK(b[3].cc().cwnd == 14600);
+  }
+
+  TEST_CASE("get_if and visit see through the box") {
+    const TraceEvent s = state(5, 0, "s1", "CLOSED", "SYN_SENT");
+    const TraceEvent p = tx(6, 0, 1, 0, Bytes(60, 0));
+    CHECK(s.get_if<StateEvent>() == &s.state());
+    CHECK(s.get_if<PacketEvent>() == nullptr);
+    CHECK(s.get_if<AppEvent>() == nullptr);
+    CHECK(p.get_if<PacketEvent>() == &p.packet());
+    CHECK(p.get_if<StateEvent>() == nullptr);
+    CHECK_THROWS_AS(p.state(), std::bad_variant_access);
+    auto kind = [](const auto& d) -> std::string {
+      using T = std::decay_t<decltype(d)>;
+      if constexpr (std::is_same_v<T, PacketEvent>) return "packet " + std::to_string(d.frame.size());
+      else if constexpr (std::is_same_v<T, StateEvent>) return "state " + d.to;
+      else return "other";
+    };
+    CHECK(s.visit(kind) == "state SYN_SENT");
+    CHECK(p.visit(kind) == "packet 60");
+  }
+}
+
 TEST_SUITE("jsonl") {
   TEST_CASE("strings are escaped - valid UTF-8 passes, invalid bytes become U+FFFD") {
     CHECK(json_string("a\"b\\c\nd\te\x01") == R"("a\"b\\c\nd\te\u0001")");

@@ -72,7 +72,7 @@ std::vector<size_t> state_events_of(const Session& s, const SocketRef& who) {
   std::vector<size_t> out;
   for (size_t i = 0; i < s.visible(); ++i) {
     const TraceEvent& e = s.trace()[i];
-    if (e.ev == EvKind::State && e.node == who.node && std::get<StateEvent>(e.data).sock == who.sock) out.push_back(i);
+    if (e.ev == EvKind::State && e.node == who.node && e.state().sock == who.sock) out.push_back(i);
   }
   return out;
 }

@@ -57,7 +57,7 @@ std::vector<std::string> states_of(const Session& s, int32_t node) {
   std::vector<std::string> out;
   for (size_t i = 0; i < s.visible(); ++i) {
     const TraceEvent& e = s.trace()[i];
-    if (e.ev == EvKind::State && e.node == node) out.push_back(std::get<StateEvent>(e.data).to);
+    if (e.ev == EvKind::State && e.node == node) out.push_back(e.state().to);
   }
   return out;
 }

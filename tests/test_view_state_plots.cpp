@@ -60,7 +60,7 @@ std::vector<TcpState> path_of(const SocketStates& h) {
 Time time_of(const Session& s, const std::string& node, const std::string& to) {
   for (const TraceEvent& e : s.trace())
     if (e.ev == EvKind::State && s.context().node_names.at(static_cast<size_t>(e.node)) == node &&
-        std::get<StateEvent>(e.data).to == to)
+        e.state().to == to)
       return e.t;
   FAIL("no state event ", node, " -> ", to);
   return 0;
@@ -240,7 +240,7 @@ TEST_CASE("hover texts and the trace's reasons read in Chinese too") {
     Session s = open_lesson(name);
     s.seek(s.scenario().duration);
     for (const TraceEvent& e : s.trace())
-      if (e.ev == EvKind::State) whys.insert(std::get<StateEvent>(e.data).why);
+      if (e.ev == EvKind::State) whys.insert(e.state().why);
   }
   CHECK(whys.size() >= 10);
   for (const std::string& w : whys) {

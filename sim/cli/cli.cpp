@@ -87,14 +87,17 @@ int run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   if (o.format == "jsonl") jsonl = std::make_unique<JsonlWriter>(*sink, ctx);
   if (o.format == "table") table = std::make_unique<TableWriter>(*sink, ctx);
   std::vector<TraceEvent> all;  // the ladder is drawn from the whole run
+  std::vector<TraceEvent> batch;  // one event's trace; emptied, not freed, after each
 
   auto drain = [&] {
-    for (TraceEvent& e : world.take_trace()) {
+    world.take_trace_into(batch);
+    for (TraceEvent& e : batch) {
       if (pcap) pcap->add(e);
       if (jsonl) jsonl->write(e);
       else if (table) table->write(e);
       else if (o.format == "ladder") all.push_back(std::move(e));
     }
+    batch.clear();
   };
   while (true) {
     auto next = world.next_event_time();

@@ -229,7 +229,7 @@ CcAt cc_at(const std::vector<TraceEvent>& events, int32_t node, const std::strin
   for (const TraceEvent& e : events) {
     if (e.t >= t) break;
     if (e.ev != EvKind::Cc || e.node != node) continue;
-    const auto& c = std::get<CcEvent>(e.data);
+    const auto& c = e.cc();
     if (!sock.empty() && c.sock != sock) continue;
     if (c.srtt > 0) out.srtt = c.srtt;
     if (c.rto > 0) out.rto = c.rto;

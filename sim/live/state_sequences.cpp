@@ -59,7 +59,7 @@ std::vector<SocketStates> state_sequences(const TraceContext& ctx, const std::ve
   std::map<std::pair<int32_t, std::string>, size_t> index;
   for (const TraceEvent& e : events) {
     if (e.ev != EvKind::State) continue;
-    const auto& st = std::get<StateEvent>(e.data);
+    const auto& st = e.state();
     auto [it, fresh] = index.try_emplace({e.node, st.sock}, out.size());
     if (fresh) {
       const size_t n = static_cast<size_t>(e.node);

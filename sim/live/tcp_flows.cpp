@@ -36,7 +36,7 @@ SocketsByEndpoints sockets_by_endpoints(const TraceContext& ctx, const std::vect
   std::map<std::pair<int32_t, std::string>, size_t> index;
   for (const TraceEvent& e : events) {
     if (e.ev != EvKind::State) continue;
-    const auto& st = std::get<StateEvent>(e.data);
+    const auto& st = e.state();
     auto [it, fresh] = index.try_emplace({e.node, st.sock}, seen.size());
     if (fresh) seen.push_back(Seen{e.node, st.sock, "", "", "", e.t});
     Seen& s = seen[it->second];

@@ -144,10 +144,12 @@ void Session::rebuild() {
 }
 
 void Session::record() {
-  std::vector<TraceEvent> ev = world_.take_trace();
-  if (world_.events_executed() <= recorded_events_) return;  // a replay: already recorded
+  if (world_.events_executed() <= recorded_events_) {  // a replay: already recorded
+    world_.take_trace();
+    return;
+  }
   recorded_events_ = world_.events_executed();
-  trace_.insert(trace_.end(), std::make_move_iterator(ev.begin()), std::make_move_iterator(ev.end()));
+  world_.take_trace_into(trace_);
 }
 
 void Session::maybe_snapshot() {

@@ -111,7 +111,7 @@ std::string JsonlWriter::line(const TraceEvent& e) {
   if (e.node >= 0 && size_t(e.node) < ctx_.node_names.size()) o.str("node", ctx_.node_names[size_t(e.node)]);
   else o.null("node");
 
-  std::visit(
+  e.visit(
       [&](const auto& d) {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, PacketEvent>) {
@@ -159,8 +159,7 @@ std::string JsonlWriter::line(const TraceEvent& e) {
           o.str("text", d.text);
           if (!d.sock.empty()) o.str("sock", d.sock);
         }
-      },
-      e.data);
+      });
   return o.done();
 }
 

@@ -287,7 +287,7 @@ class Ladder {
 
     std::map<int, std::set<std::string>> socks;  // per node, to tell sockets apart
     for (const TraceEvent& e : events_)
-      if (const auto* st = std::get_if<StateEvent>(&e.data)) socks[e.node].insert(st->sock);
+      if (const auto* st = e.get_if<StateEvent>()) socks[e.node].insert(st->sock);
 
     for (size_t i = 0; i < events_.size(); ++i) {
       const TraceEvent& e = events_[i];
@@ -295,18 +295,18 @@ class Ladder {
       Row r;
       r.t = e.t;
       r.order = i;
-      if (const auto* st = std::get_if<StateEvent>(&e.data); st && is_column(e.node)) {
+      if (const auto* st = e.get_if<StateEvent>(); st && is_column(e.node)) {
         r.kind = RowKind::Side;
         r.col = col(e.node);
         r.text = socks[e.node].size() > 1 ? st->sock + " " + st->to : st->to;
         rows_.push_back(r);
-      } else if (const auto* tm = std::get_if<TimerEvent>(&e.data);
+      } else if (const auto* tm = e.get_if<TimerEvent>();
                  tm && is_column(e.node) && tm->op == "fire" && tm->timer != "delack" && tm->timer != "time_wait") {
         r.kind = RowKind::Side;
         r.col = col(e.node);
         r.text = tm->timer + " fires";
         rows_.push_back(r);
-      } else if (const auto* app = std::get_if<AppEvent>(&e.data)) {
+      } else if (const auto* app = e.get_if<AppEvent>()) {
         const std::string who = known ? names_[size_t(e.node)] + ": " : "";
         size_t start = 0;
         do {  // one row per printed line

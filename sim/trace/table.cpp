@@ -56,7 +56,7 @@ std::string TableWriter::line(const TraceEvent& e) {
                             pad_right(fit_width(node, node_width_), node_width_) + "  " +
                             pad_right(to_string(e.ev), kEvWidth) + "  ";
 
-  return std::visit(
+  return e.visit(
       [&](const auto& d) -> std::string {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, PacketEvent>) {
@@ -92,8 +92,7 @@ std::string TableWriter::line(const TraceEvent& e) {
         } else {
           return "";  // timer, cc: see --format jsonl
         }
-      },
-      e.data);
+      });
 }
 
 std::string render_table(const std::vector<TraceEvent>& events, const TraceContext& ctx) {

@@ -4,7 +4,10 @@
 // TraceContext carries their names so formatters need not know the world.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -62,14 +65,61 @@ struct AppEvent {  // one line a program or console command printed
   std::string sock;  // empty when it does not concern one socket
 };
 
+// One immutable value behind a shared pointer, as wire::SharedBytes holds a frame. The
+// state, timer, cc and app events are rare (about 1 % of a busy trace) but big (a state
+// event holds seven strings, 224 bytes); held inline, they made every event 248 bytes,
+// packets included, and the trace of 100 bulk flows spent most of its time moving and
+// faulting in those bytes (issue 6). Boxed, a packet event is 64 bytes. Nothing can change
+// the value once boxed, so a copy of the trace is still a plain value (DESIGN.md principle
+// 2): equal to and independent of the original. To change one, box a new value.
+template <class T>
+class Shared {
+ public:
+  Shared(T&& v) : p_(std::make_shared<const T>(std::move(v))) {}  // NOLINT implicit: `e.data = StateEvent{…}`
+  Shared(const T& v) : p_(std::make_shared<const T>(v)) {}        // NOLINT implicit
+  const T& operator*() const { return *p_; }
+  const T* operator->() const { return p_.get(); }
+
+ private:
+  std::shared_ptr<const T> p_;
+};
+
 struct TraceEvent {
   Time t = 0;
   EvKind ev = EvKind::App;
   int32_t node = -1;
-  std::variant<PacketEvent, StateEvent, TimerEvent, CcEvent, AppEvent> data;
+  // Assigning a StateEvent, TimerEvent, CcEvent or AppEvent boxes it; read them through
+  // the accessors below, which see through the box.
+  std::variant<PacketEvent, Shared<StateEvent>, Shared<TimerEvent>, Shared<CcEvent>, Shared<AppEvent>> data;
 
+  // The event's details; each throws std::bad_variant_access for another kind of event.
   const PacketEvent& packet() const { return std::get<PacketEvent>(data); }
-  const AppEvent& app() const { return std::get<AppEvent>(data); }
+  const StateEvent& state() const { return *std::get<Shared<StateEvent>>(data); }
+  const TimerEvent& timer() const { return *std::get<Shared<TimerEvent>>(data); }
+  const CcEvent& cc() const { return *std::get<Shared<CcEvent>>(data); }
+  const AppEvent& app() const { return *std::get<Shared<AppEvent>>(data); }
+
+  // The details if they are a T (PacketEvent, StateEvent, …), else nullptr.
+  template <class T>
+  const T* get_if() const {
+    if constexpr (std::is_same_v<T, PacketEvent>) {
+      return std::get_if<PacketEvent>(&data);
+    } else {
+      const auto* box = std::get_if<Shared<T>>(&data);
+      return box ? &**box : nullptr;
+    }
+  }
+
+  // std::visit on the details, with f called on the PacketEvent, StateEvent, … itself.
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    return std::visit(
+        [&](const auto& d) -> decltype(auto) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(d)>, PacketEvent>) return f(d);
+          else return f(*d);
+        },
+        data);
+  }
 };
 
 enum class NodeType : uint8_t { Host, Router, Switch };

@@ -23,7 +23,7 @@ std::vector<Connection> list_connections(const std::vector<TraceEvent>& events, 
 }
 
 void ConnectionTracker::apply(const TraceEvent& e, size_t index) {
-  const auto& st = std::get<StateEvent>(e.data);
+  const auto& st = e.state();
   auto [it, fresh] = by_ref_.try_emplace(std::make_pair(e.node, st.sock), sides_.size());
   if (fresh) sides_.push_back(Side{ConnectionSide{SocketRef{e.node, st.sock}, st.name, st.local, st.remote, "CLOSED", false}, {}});
   Side& x = sides_[it->second];

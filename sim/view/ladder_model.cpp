@@ -242,8 +242,8 @@ class Reader {
     for (size_t i = from; i < to && i < trace.size(); ++i) {
       const TraceEvent& e = trace[i];
       switch (e.ev) {
-        case EvKind::State: on_state(e, std::get<StateEvent>(e.data)); break;
-        case EvKind::Timer: on_timer(e, std::get<TimerEvent>(e.data)); break;
+        case EvKind::State: on_state(e, e.state()); break;
+        case EvKind::Timer: on_timer(e, e.timer()); break;
         case EvKind::Tx: on_tx(e); break;
         case EvKind::Rx: on_rx(e); break;
         case EvKind::Drop: on_drop(e); break;

@@ -21,7 +21,7 @@ std::optional<Time> timer_due(const std::vector<TraceEvent>& events, size_t coun
   for (size_t i = std::min(count, events.size()); i-- > 0;) {
     const TraceEvent& e = events[i];
     if (e.ev != EvKind::Timer || e.node != node) continue;
-    const auto& t = std::get<TimerEvent>(e.data);
+    const auto& t = e.timer();
     if (t.sock == sock && t.timer == timer && t.op == "set") return t.at;
   }
   return std::nullopt;
@@ -121,7 +121,7 @@ std::vector<SocketRow> socket_rows_from_trace(int32_t node, const std::vector<Tr
   for (size_t i = 0; i < count; ++i) {
     const TraceEvent& e = events[i];
     if (e.ev != EvKind::State || e.node != node) continue;
-    const StateEvent& st = std::get<StateEvent>(e.data);
+    const StateEvent& st = e.state();
     auto it = std::find_if(rows.begin(), rows.end(), [&](const SocketRow& r) { return r.sock == st.sock; });
     if (it == rows.end()) {
       rows.push_back(SocketRow{"tcp", 0, 0, {}, {}, {}, st.sock, {}, {}});

@@ -160,7 +160,7 @@ void SenderSeriesBuilder::feed(const std::vector<TraceEvent>& events, size_t cou
         break;
       }
       case EvKind::Cc: {
-        const auto& cc = std::get<CcEvent>(e.data);
+        const auto& cc = e.cc();
         if (cc.sock != me.sock) break;
         if (!first_) first_ = e.t;
         push(out_.cwnd, e.t, cc.cwnd);
@@ -172,12 +172,12 @@ void SenderSeriesBuilder::feed(const std::vector<TraceEvent>& events, size_t cou
         break;
       }
       case EvKind::Timer: {
-        const auto& tm = std::get<TimerEvent>(e.data);
+        const auto& tm = e.timer();
         if (tm.sock == me.sock && tm.timer == "rto" && tm.op == "fire") out_.rto_expiries.push_back(e.t);
         break;
       }
       case EvKind::State: {
-        const auto& st = std::get<StateEvent>(e.data);
+        const auto& st = e.state();
         if (st.sock != me.sock) break;
         if (!first_) first_ = e.t;
         if (st.to == "CLOSED" && started_) push(out_.flight, e.t, 0);

@@ -321,7 +321,7 @@ namespace {
 
 // One state event of the socket: a transition, unless a name is one the diagram lacks.
 void add_transition(SocketStates& out, const TraceEvent& e, Time now) {
-  const auto* st = std::get_if<StateEvent>(&e.data);
+  const auto* st = e.get_if<StateEvent>();
   if (!st) return;
   const auto from = state_from_name(st->from), to = state_from_name(st->to);
   if (!from || !to) return;
@@ -345,7 +345,7 @@ SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count, 
   for (size_t i = 0; i < count && i < events.size(); ++i) {
     const TraceEvent& e = events[i];
     if (e.ev != EvKind::State || e.node != who.node) continue;
-    const auto* st = std::get_if<StateEvent>(&e.data);
+    const auto* st = e.get_if<StateEvent>();
     if (!st || st->sock != who.sock) continue;
     add_transition(out, e, now);
   }

@@ -5,11 +5,11 @@
 //   off       World::set_tracing(false): no trace event is built (tcplab run --format none)
 //   dropped   every event's trace is built, taken from the world and thrown away at once
 //   recorded  it is kept, moved onto the end of one vector, as Session::record does
+//             (World::take_trace_into, so that neither run allocates per step)
 // The figure against the target is recorded over off; dropped shows how much of that is
 // building the events and how much keeping them.
 // The runs alternate (A B C A B C …) so that a slower moment of a shared machine falls on all.
 #include <cstdio>
-#include <iterator>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +33,7 @@ RunResult run(const Scenario& s, Tracing mode) {
   RunResult r;
   const bool keep = mode == Tracing::Recorded;
   std::vector<TraceEvent> recorded;
+  std::vector<TraceEvent> dropped;  // emptied after every step: keeps its capacity
   const double t0 = wall_seconds();
   World w = World::from_scenario(s);
   if (mode == Tracing::Off) w.set_tracing(false);
@@ -40,9 +41,13 @@ RunResult run(const Scenario& s, Tracing mode) {
     const auto next = w.next_event_time();
     if (!next || *next > s.duration) break;
     w.step();
-    std::vector<TraceEvent> ev = w.take_trace();
-    if (keep) recorded.insert(recorded.end(), std::make_move_iterator(ev.begin()), std::make_move_iterator(ev.end()));
-    else r.trace_events += ev.size();
+    if (keep) {
+      w.take_trace_into(recorded);
+    } else {
+      w.take_trace_into(dropped);
+      r.trace_events += dropped.size();
+      dropped.clear();
+    }
   }
   r.seconds = wall_seconds() - t0;
   r.events = w.events_executed();
@@ -52,7 +57,7 @@ RunResult run(const Scenario& s, Tracing mode) {
     // A frame's bytes count once however many events share them (its tx, rx, drops).
     std::unordered_set<const uint8_t*> frames;
     for (const TraceEvent& e : recorded)
-      if (const auto* p = std::get_if<PacketEvent>(&e.data); p && frames.insert(p->frame.data()).second)
+      if (const auto* p = e.get_if<PacketEvent>(); p && frames.insert(p->frame.data()).second)
         r.trace_bytes += p->frame.bytes().capacity();
   }
   return r;
