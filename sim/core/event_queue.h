@@ -116,7 +116,7 @@ class EventQueue {
     const Key k = heap_.front();
     remove_top();
     const uint32_t slot = slot_of(k.id);
-    std::optional<Entry> e(std::in_place, k.at, k.id, std::move(slots_[slot]));
+    std::optional<Entry> e(std::in_place, Entry{k.at, k.id, std::move(slots_[slot])});
     release(slot);
     return e;
   }
