@@ -473,16 +473,13 @@ TEST_SUITE("learning switch") {
     const Node& sw = sim.node("sw");
     REQUIRE(sw.mac_table.size() == 40);
     REQUIRE(sw.mac_index.size() == 40);
-    CHECK(std::is_sorted(sw.mac_index.begin(), sw.mac_index.end()));
+    CHECK(std::is_sorted(sw.mac_index.entries().begin(), sw.mac_index.entries().end()));
     std::set<std::string> macs;
     for (size_t r = 0; r < sw.mac_table.size(); ++r) {
       const MacEntry& m = sw.mac_table[r];
       CAPTURE(to_string(m.mac));
       CHECK(macs.insert(to_string(m.mac)).second);
-      const auto it = std::find_if(sw.mac_index.begin(), sw.mac_index.end(),
-                                   [&](const auto& e) { return e.first == m.mac.key(); });
-      REQUIRE(it != sw.mac_index.end());
-      CHECK(it->second == static_cast<int32_t>(r));
+      CHECK(sw.mac_index.find(m.mac.key()) == static_cast<int32_t>(r));
     }
     for (int i = 1; i <= 40; ++i) {
       const std::string h = "h" + std::to_string(i);

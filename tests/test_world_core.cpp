@@ -4,12 +4,14 @@
 // to the same bytes, and the seed changes only what is meant to be random.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
+#include "sim/core/sorted_row_index.h"
 #include "sim/core/time.h"
 #include "tests/world_fixture.h"
 
@@ -331,6 +333,35 @@ TEST_SUITE("event queue") {
     const EventId id = q.schedule_reserved(1, r, 'R');
     q.cancel(id);
     CHECK(drain(q) == std::vector<char>{'a'});
+  }
+}
+
+TEST_SUITE("sorted row index") {
+  TEST_CASE("finds every row by its key, whatever the order of insertion, and -1 for others") {
+    // The ARP cache and the MAC table: rows in the order learned, keys in any order.
+    SortedRowIndex idx;
+    Rng rng(5);
+    std::vector<uint64_t> keys;
+    for (int32_t row = 0; row < 500; ++row) {
+      uint64_t k;
+      do k = rng.next_u64() % 100000; while (idx.find(k) >= 0);
+      idx.insert(k, row);
+      keys.push_back(k);
+    }
+    REQUIRE(idx.size() == 500);
+    CHECK(std::is_sorted(idx.entries().begin(), idx.entries().end()));
+    for (size_t row = 0; row < keys.size(); ++row) CHECK(idx.find(keys[row]) == static_cast<int32_t>(row));
+    int misses = 0;
+    for (uint64_t k = 0; k < 100000; k += 97)
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
+        CHECK(idx.find(k) == -1);
+        ++misses;
+      }
+    CHECK(misses > 900);
+    const SortedRowIndex copy = idx;  // a plain value: the copy answers alike, independently
+    idx.insert(100001, 500);
+    CHECK(copy.find(100001) == -1);
+    CHECK(idx.find(100001) == 500);
   }
 }
 

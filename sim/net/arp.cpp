@@ -29,22 +29,15 @@ void send_request(World& w, int32_t node, int32_t iface, Ipv4 target) {
 // The key of Node::arp_index; a cache holds one row per (address, interface).
 uint64_t arp_key(Ipv4 ip, int32_t iface) { return uint64_t(ip.v) << 32 | uint32_t(iface); }
 
-std::vector<std::pair<uint64_t, int32_t>>::const_iterator arp_find(const Node& n, uint64_t key) {
-  return std::lower_bound(n.arp_index.begin(), n.arp_index.end(), key,
-                          [](const std::pair<uint64_t, int32_t>& e, uint64_t k) { return e.first < k; });
-}
-
 ArpEntry* arp_row(Node& n, int32_t iface, Ipv4 ip) {
-  const uint64_t key = arp_key(ip, iface);
-  const auto it = arp_find(n, key);
-  return it != n.arp_index.end() && it->first == key ? &n.arp_cache[size_t(it->second)] : nullptr;
+  const int32_t row = n.arp_index.find(arp_key(ip, iface));
+  return row >= 0 ? &n.arp_cache[size_t(row)] : nullptr;
 }
 
 const ArpEntry* lookup(const Node& n, int32_t iface, Ipv4 ip, Time now) {
-  const uint64_t key = arp_key(ip, iface);
-  const auto it = arp_find(n, key);
-  if (it == n.arp_index.end() || it->first != key) return nullptr;
-  const ArpEntry& e = n.arp_cache[size_t(it->second)];
+  const int32_t row = n.arp_index.find(arp_key(ip, iface));
+  if (row < 0) return nullptr;
+  const ArpEntry& e = n.arp_cache[size_t(row)];
   return e.expires > now ? &e : nullptr;
 }
 
@@ -86,8 +79,7 @@ void learn(Node& n, int32_t iface, Ipv4 ip, Mac mac, Time now, bool create) {
     return;
   }
   if (!create) return;
-  const uint64_t key = arp_key(ip, iface);
-  n.arp_index.insert(arp_find(n, key), {key, static_cast<int32_t>(n.arp_cache.size())});
+  n.arp_index.insert(arp_key(ip, iface), static_cast<int32_t>(n.arp_cache.size()));
   n.arp_cache.push_back(ArpEntry{ip, mac, iface, now + kArpLifetime});
 }
 

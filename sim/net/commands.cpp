@@ -157,11 +157,7 @@ void kill_process(World& w, int32_t node, int pid) {
                              ": tcplab cannot stop its built-in programs (on Linux, root could kill it)");
   for (const HeldSocket& h : mine) {
     if (!h.tcp) {
-      UdpSocket& u = w.node(node).udp[h.index];
-      u.open = false;
-      u.rx_queue.clear();
-      u.readers.clear();
-      u.rx_queue_bytes = 0;
+      udp_close(w, node, static_cast<int32_t>(h.index));
       continue;
     }
     std::string error;

@@ -102,6 +102,8 @@ bool udp_send(World& w, int32_t node, int32_t sock, Endpoint to, const wire::Byt
               std::string& error);
 // Reads one datagram now if one is queued, else waits for the next.
 void udp_recvfrom(World& w, int32_t node, int32_t sock, uint32_t bufsize);
+// close(): the port is free again, and what was queued or awaited is gone.
+void udp_close(World& w, int32_t node, int32_t sock);
 
 // sim/apps: ping and traceroute
 void program_timer(World& w, const EvProgramTimer& e);

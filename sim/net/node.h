@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/sorted_row_index.h"
 #include "sim/core/time.h"
 #include "sim/apps/tcp_apps.h"
 #include "sim/net/route_table.h"
@@ -153,12 +154,12 @@ struct Node {
   std::vector<ArpEntry> arp_cache;  // in the order learned (`arp -n`); only arp.cpp adds rows
   // arp_cache by (address, interface), sorted: the row to use without a scan of the cache
   // (a router with a hundred neighbours resolves every packet it forwards). arp.cpp keeps it.
-  std::vector<std::pair<uint64_t, int32_t>> arp_index;
+  SortedRowIndex arp_index;
   std::vector<ArpPending> arp_pending;
   std::vector<MacEntry> mac_table;  // in the order learned (the GUI's MAC table); only switch.cpp adds rows
   // mac_table by MAC (Mac::key()), sorted: a switch finds a frame's source and destination
   // without scanning the table (a switch with a hundred hosts saw every frame scan it twice).
-  std::vector<std::pair<uint64_t, int32_t>> mac_index;
+  SortedRowIndex mac_index;
   std::vector<UdpSocket> udp;
   std::vector<TcpSocket> tcp;      // never shrinks: an index names a socket for its lifetime
   // Demultiplexing (RFC 9293 §3.10.7): connections by their 4-tuple, listeners by local

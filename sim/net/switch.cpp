@@ -4,9 +4,6 @@
 // unchanged, so it keeps its id: one frame crossing a switch is one packet in the trace.
 #include "sim/net/layers.h"
 
-#include <algorithm>
-#include <climits>
-
 namespace tcplab {
 namespace {
 constexpr Time kMacAgeing = 300 * kSec;  // Linux bridge default ageing_time
@@ -14,9 +11,8 @@ constexpr Time kMacAgeing = 300 * kSec;  // Linux bridge default ageing_time
 // The row of `mac` in the switch's table, or nullptr: entries are unique per MAC (learning
 // refreshes the row it finds).
 MacEntry* find_mac(Node& sw, const Mac& mac) {
-  const uint64_t key = mac.key();
-  auto it = std::lower_bound(sw.mac_index.begin(), sw.mac_index.end(), std::pair<uint64_t, int32_t>{key, INT32_MIN});
-  return it != sw.mac_index.end() && it->first == key ? &sw.mac_table[static_cast<size_t>(it->second)] : nullptr;
+  const int32_t row = sw.mac_index.find(mac.key());
+  return row >= 0 ? &sw.mac_table[static_cast<size_t>(row)] : nullptr;
 }
 
 }  // namespace
@@ -32,8 +28,7 @@ void switch_receive(World& w, int32_t node, int32_t port, uint64_t id, const wir
       m->port = port;
       m->expires = now + kMacAgeing;
     } else {
-      const std::pair<uint64_t, int32_t> row{eth->src.key(), static_cast<int32_t>(sw.mac_table.size())};
-      sw.mac_index.insert(std::upper_bound(sw.mac_index.begin(), sw.mac_index.end(), row), row);
+      sw.mac_index.insert(eth->src.key(), static_cast<int32_t>(sw.mac_table.size()));
       sw.mac_table.push_back(MacEntry{eth->src, port, now + kMacAgeing});
     }
   }

@@ -157,4 +157,12 @@ void udp_input(World& w, int32_t node, const wire::Ipv4Header& ip, wire::ByteVie
     icmp_send_error(w, node, wire::kIcmpDestUnreachable, wire::kIcmpCodePortUnreachable, ip_packet);
 }
 
+void udp_close(World& w, int32_t node, int32_t sock) {
+  UdpSocket& u = w.node(node).udp[static_cast<size_t>(sock)];
+  u.open = false;
+  u.rx_queue.clear();
+  u.readers.clear();
+  u.rx_queue_bytes = 0;
+}
+
 }  // namespace tcplab
