@@ -1,6 +1,8 @@
 // Links: drop-tail queue, serialisation at the link rate, propagation delay, random loss.
 // Every frame put on a link gives a `tx` event when its first bit leaves and, after
 // size*8/rate + delay, an `rx` event at the far end (or a `drop`, why "loss"/"fault").
+#include <cassert>
+
 #include "sim/net/layers.h"
 
 namespace tcplab {
@@ -20,8 +22,10 @@ Time serialisation_time(const Link& l, size_t bytes) {
 void schedule_link_free(World& w, int32_t li, uint8_t side) {
   LinkDirection& d = w.link(li).dir[side];
   if (d.free_scheduled) return;
+  // Frames wait only behind a serialisation that takes time (a link without a rate has
+  // none, and never queues), and that serialisation reserved its end.
+  assert(d.free_reserved != 0);
   d.free_scheduled = true;
-  if (d.free_reserved == 0) d.free_reserved = w.reserve_event();  // a frame of no bits: never
   w.schedule_reserved(d.busy_until, d.free_reserved, EvLinkFree{li, side});
 }
 
@@ -79,10 +83,9 @@ void link_free(World& w, const EvLinkFree& e) {
   LinkDirection& d = w.link(e.link).dir[e.side];
   d.free_scheduled = false;
   if (d.queue.empty()) return;
-  if (d.busy_until > w.now()) {  // not expected: one serialisation ends at a time
-    schedule_link_free(w, e.link, e.side);
-    return;
-  }
+  // Scheduled at busy_until, and no serialisation starts while a frame waits (the
+  // link-queue invariant, sim/net/world_invariants.h).
+  assert(d.busy_until == w.now());
   QueuedFrame next = std::move(d.queue.front());
   d.queue.pop_front();
   start_transmission(w, e.link, e.side, std::move(next));

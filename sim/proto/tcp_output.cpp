@@ -50,9 +50,8 @@ void send_segment(World& w, int32_t node, int32_t si, uint8_t flags, SeqNum seq,
   } else {
     h.window = static_cast<uint16_t>(receive_window(s));
   }
-  // Written behind room for the IP and Ethernet headers, and sent from there uncopied; 60:
-  // the largest TCP header.
-  wire::Bytes seg = make_l4_framed(60 + len);
+  // Written behind room for the IP and Ethernet headers, and sent from there uncopied.
+  wire::Bytes seg = make_l4_framed(wire::kTcpMaxHeaderLen + len);
   wire::emit_tcp(h, s.local_addr, s.remote_addr, wire::ByteView(data, len), seg);
   if (flags & wire::tcpflag::ACK) {
     s.rcv_wup = s.rcv_nxt;

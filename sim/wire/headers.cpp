@@ -36,7 +36,7 @@ Ipv4 get_ip(ByteView b, size_t at) { return Ipv4(get32(b, at)); }
 void put_mac(Bytes& out, const Mac& m) { out.insert(out.end(), m.b.begin(), m.b.end()); }
 void put_ip(Bytes& out, Ipv4 a) { put32(out, a.v); }
 // Overwrites a 16-bit field already appended (checksums are known only at the end).
-void set16(Bytes& out, size_t at, uint16_t v) {
+void set16(std::span<uint8_t> out, size_t at, uint16_t v) {
   out[at] = uint8_t(v >> 8);
   out[at + 1] = uint8_t(v);
 }
@@ -91,16 +91,15 @@ Result<EthernetHeader> parse_ethernet(ByteView frame) {
 }
 
 void emit(const EthernetHeader& h, Bytes& out) {
-  put_mac(out, h.dst);
-  put_mac(out, h.src);
-  put16(out, h.ethertype);
+  const size_t start = out.size();
+  out.resize(start + kEthernetHeaderLen);
+  emit_over(h, std::span<uint8_t>(out).subspan(start));
 }
 
 void emit_over(const EthernetHeader& h, std::span<uint8_t> frame) {
   std::copy(h.dst.b.begin(), h.dst.b.end(), frame.begin());
   std::copy(h.src.b.begin(), h.src.b.end(), frame.begin() + 6);
-  frame[12] = uint8_t(h.ethertype >> 8);
-  frame[13] = uint8_t(h.ethertype);
+  set16(frame, 12, h.ethertype);
 }
 
 // ---- ARP (RFC 826) ---------------------------------------------------------------------
@@ -174,23 +173,19 @@ void emit(const Ipv4Header& h, Bytes& out) {
 }
 
 void emit_over(const Ipv4Header& h, std::span<uint8_t> at) {
-  auto put16_at = [&](size_t i, uint16_t v) {
-    at[i] = uint8_t(v >> 8);
-    at[i + 1] = uint8_t(v);
-  };
   at[0] = 0x45;  // version 4, IHL 5: this simulator never sends IP options
   at[1] = h.dscp_ecn;
-  put16_at(2, h.total_len);
-  put16_at(4, h.id);
-  put16_at(6, uint16_t((h.df ? 0x4000 : 0) | (h.mf ? 0x2000 : 0) | (h.frag_offset & 0x1fff)));
+  set16(at, 2, h.total_len);
+  set16(at, 4, h.id);
+  set16(at, 6, uint16_t((h.df ? 0x4000 : 0) | (h.mf ? 0x2000 : 0) | (h.frag_offset & 0x1fff)));
   at[8] = h.ttl;
   at[9] = h.protocol;
-  put16_at(10, 0);  // checksum, computed below over the header with this field zero
-  put16_at(12, uint16_t(h.src.v >> 16));
-  put16_at(14, uint16_t(h.src.v));
-  put16_at(16, uint16_t(h.dst.v >> 16));
-  put16_at(18, uint16_t(h.dst.v));
-  put16_at(10, checksum_finish(checksum_add(ByteView(at.data(), kIpv4HeaderLen))));
+  set16(at, 10, 0);  // checksum, computed below over the header with this field zero
+  set16(at, 12, uint16_t(h.src.v >> 16));
+  set16(at, 14, uint16_t(h.src.v));
+  set16(at, 16, uint16_t(h.dst.v >> 16));
+  set16(at, 18, uint16_t(h.dst.v));
+  set16(at, 10, checksum_finish(checksum_add(ByteView(at.data(), kIpv4HeaderLen))));
 }
 
 // ---- ICMP (RFC 792) --------------------------------------------------------------------

@@ -127,6 +127,7 @@ constexpr uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, UR
                   ECE = 0x40, CWR = 0x80;
 }
 constexpr size_t kTcpHeaderLen = 20;
+constexpr size_t kTcpMaxHeaderLen = 60;  // data offset 15 words: 40 bytes of options (RFC 9293 §3.1)
 
 struct TcpHeader {
   uint16_t sport = 0, dport = 0;
