@@ -189,7 +189,7 @@ std::string packet_line(const Session& s, size_t index) {
   static std::map<std::tuple<const void*, size_t, Time, uint64_t>, std::string> cache;
   if (index >= s.trace().size()) return {};
   const TraceEvent& ev = s.trace()[index];
-  const auto key = std::make_tuple(static_cast<const void*>(s.trace().data()), index, ev.t, ev.packet().id);
+  const auto key = std::make_tuple(static_cast<const void*>(&s.trace()), index, ev.t, ev.packet().id);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   if (cache.size() > 256) cache.clear();
   TcpRelative rel;

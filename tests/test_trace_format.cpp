@@ -437,7 +437,7 @@ TEST_SUITE("table") {
   }
 
   TEST_CASE("a printed text of several lines keeps the columns") {
-    const auto l = lines_of(render_table({app(0, 0, "\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted")}, lan()));
+    const auto l = lines_of(render_table(std::vector<TraceEvent>{app(0, 0, "\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted")}, lan()));
     REQUIRE(l.size() == 4);
     CHECK(l[1] == "     0.000  client  app");
     CHECK(l[2] == "     0.000  client  app    --- 10.0.0.2 ping statistics ---");
@@ -446,7 +446,7 @@ TEST_SUITE("table") {
 
   TEST_CASE("an empty trace is a header alone") {
     std::ostringstream out;
-    CHECK(render_table({}, lan()) == TableWriter(out, lan()).header() + "\n");
+    CHECK(render_table(std::vector<TraceEvent>{}, lan()) == TableWriter(out, lan()).header() + "\n");
   }
 }
 
@@ -569,7 +569,7 @@ TEST_SUITE("ladder") {
   }
 
   TEST_CASE("an empty trace says so") {
-    CHECK(render_ladder({}, lan()).find("(no events)") != std::string::npos);
+    CHECK(render_ladder(std::vector<TraceEvent>{}, lan()).find("(no events)") != std::string::npos);
   }
 }
 
@@ -599,7 +599,7 @@ TEST_SUITE("pcap") {
 
   TEST_CASE("a file that cannot be created is an error, not a crash") {
     std::string error;
-    CHECK_FALSE(write_pcap_file("/nonexistent-dir/x.pcap", {}, error));
+    CHECK_FALSE(write_pcap_file("/nonexistent-dir/x.pcap", std::vector<TraceEvent>{}, error));
     CHECK(error == "cannot write pcap '/nonexistent-dir/x.pcap': No such file or directory");
   }
 }

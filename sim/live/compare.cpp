@@ -120,14 +120,14 @@ std::string cut_lines(const std::string& text, size_t width) {
 
 // ---- the ladders -----------------------------------------------------------------------
 
-std::vector<TraceEvent> without_app(const std::vector<TraceEvent>& events) {
+std::vector<TraceEvent> without_app(TraceView events) {
   std::vector<TraceEvent> out;
   for (const TraceEvent& e : events)
     if (e.ev != EvKind::App) out.push_back(e);
   return out;
 }
 
-std::string ladders(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim, const LiveTrace& kernel,
+std::string ladders(const TraceContext& sim_ctx, TraceView sim, const LiveTrace& kernel,
                     size_t width) {
   const std::string left = render_ladder(sim, sim_ctx);
   const std::string right = render_ladder(kernel.events, kernel.ctx);
@@ -224,7 +224,7 @@ bool has_linux_options(const wire::TcpHeader& h) { return h.sack_permitted || h.
 struct CcAt {
   std::optional<Time> srtt, rto;
 };
-CcAt cc_at(const std::vector<TraceEvent>& events, int32_t node, const std::string& sock, Time t) {
+CcAt cc_at(TraceView events, int32_t node, const std::string& sock, Time t) {
   CcAt out;
   for (const TraceEvent& e : events) {
     if (e.t >= t) break;
@@ -655,7 +655,7 @@ bool sack_negotiated(const TcpFlow& f) {
   return a && b && a->tcp.sack_permitted && b->tcp.sack_permitted;
 }
 
-std::string segments_section(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim,
+std::string segments_section(const TraceContext& sim_ctx, TraceView sim,
                              const LiveTrace& kernel, size_t width, Findings& found, bool& kernel_has_segments) {
   const std::vector<TcpFlow> mf = tcp_flows(sim_ctx, sim);
   const std::vector<TcpFlow> kf = tcp_flows(kernel.ctx, kernel.events);
@@ -705,12 +705,12 @@ std::string segments_section(const TraceContext& sim_ctx, const std::vector<Trac
 
 }  // namespace
 
-CompareResult compare_runs(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim,
+CompareResult compare_runs(const TraceContext& sim_ctx, TraceView sim,
                            const LiveTrace& kernel) {
   return compare_runs(sim_ctx, sim, kernel, CompareOptions{});
 }
 
-CompareResult compare_runs(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim, const LiveTrace& kernel,
+CompareResult compare_runs(const TraceContext& sim_ctx, TraceView sim, const LiveTrace& kernel,
                            const CompareOptions& options) {
   const size_t width = std::max<size_t>(options.width, 40);
   const std::vector<SocketComparison> states =

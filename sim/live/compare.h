@@ -46,6 +46,7 @@
 
 #include "sim/live/live_trace.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab::live {
 
@@ -60,9 +61,9 @@ struct CompareOptions {
   size_t width = 160;
 };
 
-CompareResult compare_runs(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim,
+CompareResult compare_runs(const TraceContext& sim_ctx, TraceView sim,
                            const LiveTrace& kernel);
-CompareResult compare_runs(const TraceContext& sim_ctx, const std::vector<TraceEvent>& sim,
+CompareResult compare_runs(const TraceContext& sim_ctx, TraceView sim,
                            const LiveTrace& kernel, const CompareOptions& options);
 
 // Two multi-line texts side by side: `left` padded to `left_width` columns (display
@@ -80,7 +81,7 @@ struct SocketStates {
   std::vector<std::string> states;
   std::vector<std::string> whys;  // the `why` of each state event, parallel to `states`
 };
-std::vector<SocketStates> state_sequences(const TraceContext& ctx, const std::vector<TraceEvent>& events);
+std::vector<SocketStates> state_sequences(const TraceContext& ctx, TraceView events);
 
 // One socket of the simulation held against its kernel counterpart.
 struct SocketComparison {

@@ -54,7 +54,7 @@ SocketComparison compare_pair(const SocketStates& sim, const SocketStates& kerne
 
 }  // namespace
 
-std::vector<SocketStates> state_sequences(const TraceContext& ctx, const std::vector<TraceEvent>& events) {
+std::vector<SocketStates> state_sequences(const TraceContext& ctx, TraceView events) {
   std::vector<SocketStates> out;
   std::map<std::pair<int32_t, std::string>, size_t> index;
   for (const TraceEvent& e : events) {

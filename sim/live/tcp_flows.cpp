@@ -26,7 +26,7 @@ struct KnownSocket {
 // (local, remote) -> the sockets that had those endpoints, oldest first.
 using SocketsByEndpoints = std::map<std::pair<std::string, std::string>, std::vector<KnownSocket>>;
 
-SocketsByEndpoints sockets_by_endpoints(const TraceContext& ctx, const std::vector<TraceEvent>& events) {
+SocketsByEndpoints sockets_by_endpoints(const TraceContext& ctx, TraceView events) {
   struct Seen {
     int32_t node;
     std::string sock, name, local, remote;
@@ -166,7 +166,7 @@ std::string TcpFlow::name() const {
   return s;
 }
 
-std::vector<TcpFlow> tcp_flows(const TraceContext& ctx, const std::vector<TraceEvent>& events) {
+std::vector<TcpFlow> tcp_flows(const TraceContext& ctx, TraceView events) {
   auto node_name = [&](int32_t n) {
     return n >= 0 && static_cast<size_t>(n) < ctx.node_names.size() ? ctx.node_names[static_cast<size_t>(n)]
                                                                     : std::string("?");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/wire/headers.h"
 
 namespace tcplab::live {
@@ -63,7 +64,7 @@ struct TcpFlow {  // one TCP connection
 };
 
 // Every TCP connection in the trace, in order of its first segment.
-std::vector<TcpFlow> tcp_flows(const TraceContext& ctx, const std::vector<TraceEvent>& events);
+std::vector<TcpFlow> tcp_flows(const TraceContext& ctx, TraceView events);
 
 // The round-trip time the trace shows for a connection's handshake: from the initiator's
 // SYN to its first segment after the SYN-ACK (nullopt when the handshake is not complete).

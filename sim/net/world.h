@@ -23,6 +23,7 @@
 #include "sim/proto/tcp_config.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_log.h"
 
 namespace tcplab {
 
@@ -85,6 +86,7 @@ class World {
     out.insert(out.end(), std::make_move_iterator(trace_.begin()), std::make_move_iterator(trace_.end()));
     trace_.clear();
   }
+  void take_trace_into(TraceLog& out) { out.append(trace_); }
   const std::vector<TraceEvent>& pending_trace() const { return trace_; }
   TraceContext trace_context() const;
 

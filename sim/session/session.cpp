@@ -463,14 +463,23 @@ void Session::start_live(const TraceContext& ctx, Time end) {
 void Session::append_live(std::vector<TraceEvent> events, Time reached) {
   if (!live_) return;
   if (!events.empty()) {
-    const size_t old = trace_.size();
-    const Time first_new = events.front().t;
-    trace_.insert(trace_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
-    if (old > 0 && first_new < trace_[old - 1].t) {
+    Time first_new = events.front().t;
+    for (const TraceEvent& e : events) first_new = std::min(first_new, e.t);
+    if (!trace_.empty() && first_new < trace_.back().t) {
       // A late event (a frame captured after later ones were handed out): merged into place.
-      // When it lands among the events already shown, the views read the trace anew.
-      std::stable_sort(trace_.begin(), trace_.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+      // Only the recorded events after it move; those up to it stay first, as a stable
+      // sort of the whole trace would keep them. When it lands among the events already
+      // shown, the views read the trace anew.
+      const size_t from = size_t(std::upper_bound(trace_.begin(), trace_.end(), first_new,
+                                                  [](Time x, const TraceEvent& e) { return x < e.t; }) -
+                                 trace_.begin());
+      std::vector<TraceEvent> tail = trace_.take_from(from);
+      tail.insert(tail.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+      std::stable_sort(tail.begin(), tail.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+      trace_.append(tail);
       if (first_new <= live_->cursor) ++generation_;
+    } else {
+      trace_.append(events);
     }
     reached = std::max(reached, trace_.back().t);
   }

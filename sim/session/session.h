@@ -26,6 +26,7 @@
 #include "sim/net/world.h"
 #include "sim/scenario/scenario.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_log.h"
 
 namespace tcplab {
 
@@ -66,7 +67,7 @@ class Session {
   Time end() const;  // the scenario's duration, or later if the cursor went past it
 
   // Every recorded event (sorted by time); may extend past the cursor.
-  const std::vector<TraceEvent>& trace() const { return trace_; }
+  const TraceLog& trace() const { return trace_; }
   // How many of trace() are at or before the cursor.
   size_t visible() const;
   // Changes whenever the recorded trace is thrown away and recorded anew (an intervention,
@@ -148,7 +149,7 @@ class Session {
   TraceContext ctx_;
   World world_;
   std::vector<Intervention> interventions_;
-  std::vector<TraceEvent> trace_;
+  TraceLog trace_;
   uint64_t recorded_events_ = 0;   // the world events whose trace is in trace_
   uint64_t generation_ = 0;
   struct Snapshot {

@@ -145,7 +145,7 @@ struct Row {
 
 class Ladder {
  public:
-  Ladder(const std::vector<TraceEvent>& events, const TraceContext& ctx) : events_(events), ctx_(ctx) {
+  Ladder(TraceView events, const TraceContext& ctx) : events_(events), ctx_(ctx) {
     size_t n = ctx.node_names.size();
     for (const TraceEvent& e : events)
       if (e.node >= 0) n = std::max(n, size_t(e.node) + 1);
@@ -396,7 +396,7 @@ class Ladder {
     return out;
   }
 
-  const std::vector<TraceEvent>& events_;
+  TraceView events_;
   const TraceContext& ctx_;
   std::vector<std::string> names_;
   std::vector<NodeType> types_;
@@ -412,7 +412,7 @@ class Ladder {
 
 }  // namespace
 
-std::string render_ladder(const std::vector<TraceEvent>& events, const TraceContext& ctx) {
+std::string render_ladder(TraceView events, const TraceContext& ctx) {
   return Ladder(events, ctx).render();
 }
 

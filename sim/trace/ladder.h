@@ -27,9 +27,10 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab {
 
-std::string render_ladder(const std::vector<TraceEvent>& events, const TraceContext& ctx);
+std::string render_ladder(TraceView events, const TraceContext& ctx);
 
 }  // namespace tcplab

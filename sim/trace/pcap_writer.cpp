@@ -73,7 +73,7 @@ bool PcapFileWriter::close(std::string& error) {
   return ok;
 }
 
-bool write_pcap_file(const std::string& path, const std::vector<TraceEvent>& events, std::string& error) {
+bool write_pcap_file(const std::string& path, TraceView events, std::string& error) {
   PcapFileWriter w;
   if (!w.open(path, error)) return false;
   for (const TraceEvent& e : events) w.add(e);

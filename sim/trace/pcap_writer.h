@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/wire/headers.h"
 
 namespace tcplab {
@@ -49,6 +50,6 @@ class PcapFileWriter {
 };
 
 // A whole trace to a file; false with `error` set when it cannot be written.
-bool write_pcap_file(const std::string& path, const std::vector<TraceEvent>& events, std::string& error);
+bool write_pcap_file(const std::string& path, TraceView events, std::string& error);
 
 }  // namespace tcplab

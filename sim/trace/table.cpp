@@ -95,7 +95,7 @@ std::string TableWriter::line(const TraceEvent& e) {
       });
 }
 
-std::string render_table(const std::vector<TraceEvent>& events, const TraceContext& ctx) {
+std::string render_table(TraceView events, const TraceContext& ctx) {
   std::ostringstream out;
   TableWriter w(out, ctx);
   for (const TraceEvent& e : events) w.write(e);

@@ -18,6 +18,7 @@
 
 #include "sim/trace/tcp_relative.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab {
 
@@ -38,6 +39,6 @@ class TableWriter {
   size_t node_width_ = 4;
 };
 
-std::string render_table(const std::vector<TraceEvent>& events, const TraceContext& ctx);
+std::string render_table(TraceView events, const TraceContext& ctx);
 
 }  // namespace tcplab

@@ -3,7 +3,7 @@
 
 namespace tcplab {
 
-void AppEventIndex::update(const std::vector<TraceEvent>& events, size_t count, uint64_t key) {
+void AppEventIndex::update(TraceView events, size_t count, uint64_t key) {
   if (count > events.size()) count = events.size();
   size_t from = progress_.read;
   switch (progress_.next(events, count, key)) {

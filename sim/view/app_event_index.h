@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/view/trace_progress.h"
 
 namespace tcplab {
@@ -16,7 +17,7 @@ class AppEventIndex {
  public:
   // Reads events[0, count) of recording `key` (trace_key()): only what is new, forgets what
   // is past a cursor that moved back, starts over for a new recording.
-  void update(const std::vector<TraceEvent>& events, size_t count, uint64_t key);
+  void update(TraceView events, size_t count, uint64_t key);
   // Node `node`'s app events in events[0, count) of the last update, oldest first.
   const std::vector<size_t>& of(int32_t node) const;
 

@@ -15,7 +15,7 @@ std::string Connection::label(const TraceContext& ctx) const {
   return side(a) + " \u2194 " + a.remote;
 }
 
-std::vector<Connection> list_connections(const std::vector<TraceEvent>& events, size_t count,
+std::vector<Connection> list_connections(TraceView events, size_t count,
                                          const TraceContext& ctx) {
   (void)ctx;
   ConnectionTracker t;
@@ -61,7 +61,7 @@ void ConnectionTracker::pair() {
   }
 }
 
-const std::vector<Connection>& ConnectionTracker::update(const std::vector<TraceEvent>& events, size_t count,
+const std::vector<Connection>& ConnectionTracker::update(TraceView events, size_t count,
                                                          uint64_t key) {
   if (count > events.size()) count = events.size();
   const TraceProgress::Move move = progress_.next(events, count, key);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/view/trace_progress.h"
 
 namespace tcplab {
@@ -37,7 +38,7 @@ struct Connection {
 
 // Every connection in events[0, count), in order of first appearance. Listeners are
 // listed as one-sided connections. `ctx` gives node names for labels.
-std::vector<Connection> list_connections(const std::vector<TraceEvent>& events, size_t count,
+std::vector<Connection> list_connections(TraceView events, size_t count,
                                          const TraceContext& ctx);
 
 // list_connections() kept up to date as the cursor moves, for the views that draw it every
@@ -49,7 +50,7 @@ class ConnectionTracker {
  public:
   // The connections of events[0, count) of recording `key` (trace_key()), exactly as
   // list_connections(events, count, ·) gives them.
-  const std::vector<Connection>& update(const std::vector<TraceEvent>& events, size_t count, uint64_t key);
+  const std::vector<Connection>& update(TraceView events, size_t count, uint64_t key);
   const std::vector<Connection>& connections() const { return conns_; }
   // The trace indices of socket `who`'s state events in events[0, count) of the last
   // update, oldest first (for socket_states()); empty for a socket not seen.

@@ -470,7 +470,7 @@ int field_at(const Dissection& d, size_t byte) {
   return best;
 }
 
-std::optional<size_t> find_packet_event(const std::vector<TraceEvent>& events, size_t count, uint64_t id,
+std::optional<size_t> find_packet_event(TraceView events, size_t count, uint64_t id,
                                         int32_t link) {
   count = std::min(count, events.size());
   std::optional<size_t> any_tx, any;
@@ -486,7 +486,7 @@ std::optional<size_t> find_packet_event(const std::vector<TraceEvent>& events, s
   return any_tx ? any_tx : any;
 }
 
-Dissection dissect_trace_event(const std::vector<TraceEvent>& events, size_t index) {
+Dissection dissect_trace_event(TraceView events, size_t index) {
   if (index >= events.size() || !std::holds_alternative<PacketEvent>(events[index].data)) return {};
   const wire::Bytes& frame = events[index].packet().frame;
   TcpRelative rel;
@@ -521,7 +521,7 @@ void PacketInspector::reset(const Key& k) {
 }
 
 const InspectedPacket* PacketInspector::inspect(const Session& s, uint64_t id, int32_t link) {
-  const std::vector<TraceEvent>& events = s.trace();
+  TraceView events = s.trace();
   const size_t count = std::min(s.visible(), events.size());
   const Key k{&s, s.interventions().size(), s.source_text().size(), id, link};
   // Stepping back hides events already read; a rewritten trace may differ anywhere.

@@ -15,6 +15,7 @@
 #include "sim/session/session.h"
 #include "sim/trace/tcp_relative.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/wire/headers.h"
 
 namespace tcplab {
@@ -65,12 +66,12 @@ std::span<const FieldExplanation> field_explanations();  // the whole table (tes
 // ---- packets of a session ---------------------------------------------------------------
 // The event to show for the packet `id` seen on `link`, among events[0, count): its tx on
 // that link, else any event of that id (a drop, an rx, a tx on another hop).
-std::optional<size_t> find_packet_event(const std::vector<TraceEvent>& events, size_t count,
+std::optional<size_t> find_packet_event(TraceView events, size_t count,
                                         uint64_t id, int32_t link);
 
 // Dissects events[index] (a tx, rx or drop), with relative TCP numbers learned from every
 // TCP segment of the trace before it, as the trace formatters count them.
-Dissection dissect_trace_event(const std::vector<TraceEvent>& events, size_t index);
+Dissection dissect_trace_event(TraceView events, size_t index);
 
 // What the inspector's header line says about a packet, and its dissection.
 struct InspectedPacket {

@@ -238,7 +238,7 @@ class Reader {
   const Setup& setup() const { return su_; }
   LadderModel& model() { return m_; }
 
-  void feed(const std::vector<TraceEvent>& trace, size_t from, size_t to) {
+  void feed(TraceView trace, size_t from, size_t to) {
     for (size_t i = from; i < to && i < trace.size(); ++i) {
       const TraceEvent& e = trace[i];
       switch (e.ev) {

@@ -16,7 +16,7 @@ const std::string& iface_name(const Node& n, int32_t i) {
 }
 
 // When the last `set` of this timer (at or before the cursor) said it would fire.
-std::optional<Time> timer_due(const std::vector<TraceEvent>& events, size_t count, int32_t node,
+std::optional<Time> timer_due(TraceView events, size_t count, int32_t node,
                               const std::string& sock, const char* timer) {
   for (size_t i = std::min(count, events.size()); i-- > 0;) {
     const TraceEvent& e = events[i];
@@ -81,7 +81,7 @@ std::vector<MacRow> mac_rows(const Node& n, Time now) {
   return rows;
 }
 
-std::vector<SocketRow> socket_rows(const World& w, int32_t node, const std::vector<TraceEvent>& events,
+std::vector<SocketRow> socket_rows(const World& w, int32_t node, TraceView events,
                                    size_t count) {
   std::vector<SocketRow> rows;
   if (node < 0 || size_t(node) >= w.nodes().size()) return rows;
@@ -115,7 +115,7 @@ std::vector<SocketRow> socket_rows(const World& w, int32_t node, const std::vect
   return rows;
 }
 
-std::vector<SocketRow> socket_rows_from_trace(int32_t node, const std::vector<TraceEvent>& events, size_t count) {
+std::vector<SocketRow> socket_rows_from_trace(int32_t node, TraceView events, size_t count) {
   std::vector<SocketRow> rows;
   count = std::min(count, events.size());
   for (size_t i = 0; i < count; ++i) {

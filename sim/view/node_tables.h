@@ -10,6 +10,7 @@
 
 #include "sim/net/world.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab {
 
@@ -56,14 +57,14 @@ struct SocketRow {  // netstat -an, plus what the GUI needs to act on a row
 };
 // `events[0, count)` is the visible trace: the fire times of the delayed-ACK and FIN-WAIT-2
 // timers, which the socket does not keep, come from their `timer set` events.
-std::vector<SocketRow> socket_rows(const World& w, int32_t node, const std::vector<TraceEvent>& events,
+std::vector<SocketRow> socket_rows(const World& w, int32_t node, TraceView events,
                                    size_t count);
 
 // Live mode (issue 5): the kernel's sockets are no World, so a node's TCP sockets are read
 // off the trace's `state` events in events[0, count) — each socket's latest state and its
 // addresses, in order of first appearance, closed ones left out (netstat -an lists none).
 // The kernel's queues and timers are not traced: they stay 0 and empty.
-std::vector<SocketRow> socket_rows_from_trace(int32_t node, const std::vector<TraceEvent>& events, size_t count);
+std::vector<SocketRow> socket_rows_from_trace(int32_t node, TraceView events, size_t count);
 
 // "187ms", "1.2s", "59s": a countdown, short enough for a table cell.
 std::string format_remaining(Time t);

@@ -166,7 +166,7 @@ void PacketLooks::clear() {
   last_node_ = -1;
 }
 
-bool PacketLooks::same_trace(const std::vector<TraceEvent>& trace, uint64_t generation) const {
+bool PacketLooks::same_trace(TraceView trace, uint64_t generation) const {
   if (generation != generation_) return false;
   if (read_ == 0) return true;
   if (read_ > trace.size()) return false;
@@ -174,7 +174,7 @@ bool PacketLooks::same_trace(const std::vector<TraceEvent>& trace, uint64_t gene
   return last.t == last_t_ && last.ev == last_ev_ && last.node == last_node_;
 }
 
-void PacketLooks::update(const std::vector<TraceEvent>& trace, size_t count, uint64_t generation) {
+void PacketLooks::update(TraceView trace, size_t count, uint64_t generation) {
   if (!same_trace(trace, generation)) {
     clear();
     generation_ = generation;

@@ -12,6 +12,7 @@
 
 #include "sim/trace/tcp_relative.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/view/ui_strings.h"
 #include "sim/wire/frame.h"
 
@@ -70,14 +71,14 @@ class PacketLooks {
  public:
   // `generation` changes whenever the session's trace may have been rebuilt (the view
   // passes a key made of the interventions and the scenario text size).
-  void update(const std::vector<TraceEvent>& trace, size_t count, uint64_t generation);
+  void update(TraceView trace, size_t count, uint64_t generation);
   // Nullptr when the id has not been read.
   const PacketFacts* find(uint64_t id) const;
   void clear();
   size_t size() const { return known_; }
 
  private:
-  bool same_trace(const std::vector<TraceEvent>& trace, uint64_t generation) const;
+  bool same_trace(TraceView trace, uint64_t generation) const;
   std::vector<PacketFacts> by_id_;  // packet ids are small and dense (World::new_frame_id)
   size_t known_ = 0;
   TcpRelative rel_;

@@ -53,7 +53,7 @@ std::optional<Segment> tcp_segment(const wire::Bytes& frame) {
 
 // Whether the frame received at events[i] was then dropped for a bad checksum (the drop
 // follows its rx at the same node and time).
-bool dropped_as_corrupt(const std::vector<TraceEvent>& events, size_t count, size_t i) {
+bool dropped_as_corrupt(TraceView events, size_t count, size_t i) {
   const TraceEvent& rx = events[i];
   for (size_t j = i + 1; j < count && j < events.size() && events[j].t == rx.t; ++j) {
     const TraceEvent& e = events[j];
@@ -114,7 +114,7 @@ SenderSeriesBuilder::SenderSeriesBuilder(const ConnectionSide& side) {
 // SND.NXT back: what was sent once counts as outstanding until acknowledged, which is the
 // RFC's definition; Linux's own packets_in_flight estimate differs while it recovers.
 // When the socket reaches CLOSED its TCB and queues are gone: 0.
-void SenderSeriesBuilder::feed(const std::vector<TraceEvent>& events, size_t count) {
+void SenderSeriesBuilder::feed(TraceView events, size_t count) {
   const SocketRef& me = out_.ref;
   count = std::min(count, events.size());
   for (size_t i = fed_; i < count; ++i) {
@@ -198,7 +198,7 @@ const SenderSeries& SenderSeriesBuilder::series(Time now) {
   return out_;
 }
 
-SenderSeries sender_series(const std::vector<TraceEvent>& events, size_t count, const ConnectionSide& side,
+SenderSeries sender_series(TraceView events, size_t count, const ConnectionSide& side,
                            Time now) {
   SenderSeriesBuilder b(side);
   b.feed(events, count);
@@ -217,7 +217,7 @@ std::vector<size_t> plotted_senders(const std::vector<const SenderSeries*>& side
   return out;
 }
 
-std::vector<SenderSeries> plot_series(const std::vector<TraceEvent>& events, size_t count, const Connection& c,
+std::vector<SenderSeries> plot_series(TraceView events, size_t count, const Connection& c,
                                       Time now) {
   std::vector<SenderSeries> all, out;
   if (c.a.listener) return out;  // a listener sends nothing

@@ -15,6 +15,7 @@
 #include "sim/trace/tcp_relative.h"
 #include "sim/wire/address.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/view/connections.h"
 
 namespace tcplab {
@@ -51,7 +52,7 @@ struct SenderSeries {
 // The senders of `c` in events[0, count) (the part at or before the cursor `now`): the
 // sides that sent data, the one that sent more first (a download's server before the
 // client that asked), or, when neither has sent data yet, the sides with congestion state.
-std::vector<SenderSeries> plot_series(const std::vector<TraceEvent>& events, size_t count, const Connection& c,
+std::vector<SenderSeries> plot_series(TraceView events, size_t count, const Connection& c,
                                       Time now);
 
 // The same choice over series already built: indices into `sides` (a, then b), in order.
@@ -63,7 +64,7 @@ class SenderSeriesBuilder {
  public:
   explicit SenderSeriesBuilder(const ConnectionSide& side);
   // Reads events[fed(), count), in trace order.
-  void feed(const std::vector<TraceEvent>& events, size_t count);
+  void feed(TraceView events, size_t count);
   size_t fed() const { return fed_; }
   // The series so far, ending at the cursor `now`.
   const SenderSeries& series(Time now);
@@ -84,7 +85,7 @@ class SenderSeriesBuilder {
 };
 
 // One side's series from events[0, count), whether it sent anything or not.
-SenderSeries sender_series(const std::vector<TraceEvent>& events, size_t count, const ConnectionSide& side,
+SenderSeries sender_series(TraceView events, size_t count, const ConnectionSide& side,
                            Time now);
 
 }  // namespace tcplab

@@ -340,7 +340,7 @@ void add_transition(SocketStates& out, const TraceEvent& e, Time now) {
 
 }  // namespace
 
-SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count, const SocketRef& who, Time now) {
+SocketStates socket_states(TraceView events, size_t count, const SocketRef& who, Time now) {
   SocketStates out;
   for (size_t i = 0; i < count && i < events.size(); ++i) {
     const TraceEvent& e = events[i];
@@ -352,7 +352,7 @@ SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count, 
   return out;
 }
 
-SocketStates socket_states(const std::vector<TraceEvent>& events, const std::vector<size_t>& state_events,
+SocketStates socket_states(TraceView events, const std::vector<size_t>& state_events,
                            Time now) {
   SocketStates out;
   for (size_t i : state_events)

@@ -21,6 +21,7 @@
 #include "sim/core/time.h"
 #include "sim/proto/tcp_socket.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 #include "sim/view/connections.h"
 
 namespace tcplab {
@@ -113,11 +114,11 @@ struct SocketStates {
 
 // The state events of socket `who` in events[0, count) (the part at or before the
 // cursor `now`). Names the diagram does not know are skipped.
-SocketStates socket_states(const std::vector<TraceEvent>& events, size_t count,
+SocketStates socket_states(TraceView events, size_t count,
                            const SocketRef& who, Time now);
 // The same from the indices of the socket's state events (ConnectionTracker::
 // state_events()), without scanning the trace: what the view does every frame.
-SocketStates socket_states(const std::vector<TraceEvent>& events, const std::vector<size_t>& state_events,
+SocketStates socket_states(TraceView events, const std::vector<size_t>& state_events,
                            Time now);
 
 }  // namespace tcplab

@@ -55,7 +55,7 @@ const char* to_string(MarkerKind k) {
   return "?";
 }
 
-void append_trace_markers(const std::vector<TraceEvent>& trace, size_t from,
+void append_trace_markers(TraceView trace, size_t from,
                           std::vector<TimelineMarker>& out) {
   for (size_t i = from; i < trace.size(); ++i) {
     const TraceEvent& e = trace[i];

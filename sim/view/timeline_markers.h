@@ -16,6 +16,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/session/session.h"
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab {
 
@@ -42,7 +43,7 @@ struct TimelineMarker {
 // A drop of a frame that a host's NIC filtered because it was addressed to another MAC
 // (DropWhy::OtherHost, the switch flooded it) is not a loss and gets no marker. A
 // retransmission is marked once, where its sender puts it on the wire.
-void append_trace_markers(const std::vector<TraceEvent>& trace, size_t from,
+void append_trace_markers(TraceView trace, size_t from,
                           std::vector<TimelineMarker>& out);
 
 // Markers of the steps (one per step with a `say` or a `pause`; Pause wins when it has

@@ -13,7 +13,7 @@ uint64_t trace_key(const Session& s) {
   return (h * 0x100000001B3ULL) ^ s.generation();
 }
 
-TraceProgress::Move TraceProgress::next(const std::vector<TraceEvent>& events, size_t count, uint64_t k) const {
+TraceProgress::Move TraceProgress::next(TraceView events, size_t count, uint64_t k) const {
   if (count > events.size()) count = events.size();
   if (!started || k != key || read > events.size()) return Move::Restart;
   if (read > 0) {
@@ -25,7 +25,7 @@ TraceProgress::Move TraceProgress::next(const std::vector<TraceEvent>& events, s
   return Move::None;
 }
 
-void TraceProgress::mark(const std::vector<TraceEvent>& events, size_t count, uint64_t k) {
+void TraceProgress::mark(TraceView events, size_t count, uint64_t k) {
   if (count > events.size()) count = events.size();
   started = true;
   key = k;

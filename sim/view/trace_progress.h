@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_view.h"
 
 namespace tcplab {
 
@@ -25,9 +26,9 @@ uint64_t trace_key(const Session& s);
 struct TraceProgress {
   enum class Move : uint8_t { None, Forward, Back, Restart };
   // What happened since mark(): events[0, count) of recording `key` against what was read.
-  Move next(const std::vector<TraceEvent>& events, size_t count, uint64_t key) const;
+  Move next(TraceView events, size_t count, uint64_t key) const;
   // Records that events[0, count) of recording `key` have been read.
-  void mark(const std::vector<TraceEvent>& events, size_t count, uint64_t key);
+  void mark(TraceView events, size_t count, uint64_t key);
 
   size_t read = 0;
   bool started = false;

@@ -58,18 +58,18 @@ BENCHMARK(BM_Trace_Print)->Name("Trace/EmitApp");
 
 // emit_packet of a 1514-byte frame, then recorded the way Session::record keeps it: taken
 // after every event (here every 4 emits, about what one event of a bulk transfer emits)
-// and moved onto the end of the run's trace, which only grows.
+// and moved onto the end of the run's TraceLog, which only grows.
 void BM_Trace_Record(benchmark::State& state) {
   World w = small_world();
   const wire::Bytes frame(1514, 0x5a);
-  std::vector<TraceEvent> recorded;
+  TraceLog recorded;
   uint64_t id = 0;
   for (auto _ : state) {
     w.emit_packet(EvKind::Tx, 0, 0, ++id, frame);
     if (id % 4 == 0) w.take_trace_into(recorded);
     if (recorded.size() >= 200'000) {  // ~300 MB: start a new run's trace
       state.PauseTiming();
-      recorded = {};
+      recorded.clear();
       state.ResumeTiming();
     }
   }

@@ -4,8 +4,9 @@
 // Three runs of the same world:
 //   off       World::set_tracing(false): no trace event is built (tcplab run --format none)
 //   dropped   every event's trace is built, taken from the world and thrown away at once
-//   recorded  it is kept, moved onto the end of one vector, as Session::record does
-//             (World::take_trace_into, so that neither run allocates per step)
+//   recorded  it is kept, moved onto the end of a TraceLog, as Session::record does
+//             (World::take_trace_into; the dropped run reuses one vector, so that neither
+//             allocates per step)
 // The figure against the target is recorded over off; dropped shows how much of that is
 // building the events and how much keeping them.
 // The runs alternate (A B C A B C …) so that a slower moment of a shared machine falls on all.
@@ -32,7 +33,7 @@ enum class Tracing { Off, Dropped, Recorded };
 RunResult run(const Scenario& s, Tracing mode) {
   RunResult r;
   const bool keep = mode == Tracing::Recorded;
-  std::vector<TraceEvent> recorded;
+  TraceLog recorded;
   std::vector<TraceEvent> dropped;  // emptied after every step: keeps its capacity
   const double t0 = wall_seconds();
   World w = World::from_scenario(s);
@@ -53,7 +54,8 @@ RunResult run(const Scenario& s, Tracing mode) {
   r.events = w.events_executed();
   if (keep) {
     r.trace_events = recorded.size();
-    r.trace_bytes = recorded.capacity() * sizeof(TraceEvent);
+    const size_t chunks = (recorded.size() + TraceLog::kChunkEvents - 1) / TraceLog::kChunkEvents;
+    r.trace_bytes = chunks * TraceLog::kChunkEvents * sizeof(TraceEvent);
     // A frame's bytes count once however many events share them (its tx, rx, drops).
     std::unordered_set<const uint8_t*> frames;
     for (const TraceEvent& e : recorded)
