@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/inline_string.h"
 #include "sim/core/time.h"
 #include "sim/wire/shared_bytes.h"
 
@@ -49,16 +50,23 @@ struct StateEvent {  // a TCP socket changes state
   std::string sock, name, local, remote, from, to, why;
 };
 
+// Timer and cc events are a fifth of a bulk transfer's trace (an RTO set and cancelled on
+// every ACK, RFC 6298 §5.3), so they are held inline, names and all, with no allocation to
+// build or keep them (issue 6); they are no bigger than a packet event.
 struct TimerEvent {
-  std::string sock, timer, op;  // timer: rto|time_wait|delack|persist|keepalive; op: set|fire|cancel
+  InlineString<11> sock;  // "s3"
+  InlineString<9> timer;  // rto|time_wait|delack|persist|keepalive
+  InlineString<6> op;     // set|fire|cancel
   Time at = 0;
 };
 
 struct CcEvent {
-  std::string sock;
+  InlineString<11> sock;
   uint32_t cwnd = 0, ssthresh = 0;
   Time srtt = 0, rto = 0;
 };
+static_assert(sizeof(TimerEvent) <= sizeof(PacketEvent) && sizeof(CcEvent) <= sizeof(PacketEvent),
+              "held inline, a timer or cc event must not make every trace event bigger");
 
 struct AppEvent {  // one line a program or console command printed
   std::string text;
@@ -66,8 +74,8 @@ struct AppEvent {  // one line a program or console command printed
 };
 
 // One immutable value behind a shared pointer, as wire::SharedBytes holds a frame. The
-// state, timer, cc and app events are rare (about 1 % of a busy trace) but big (a state
-// event holds seven strings, 224 bytes); held inline, they made every event 248 bytes,
+// state and app events are rare (well under 1 % of a busy trace) but big (a state event
+// holds seven strings, 224 bytes); held inline, they made every event 248 bytes,
 // packets included, and the trace of 100 bulk flows spent most of its time moving and
 // faulting in those bytes (issue 6). Boxed, a packet event is 64 bytes. Nothing can change
 // the value once boxed, so a copy of the trace is still a plain value (DESIGN.md principle
@@ -88,22 +96,27 @@ struct TraceEvent {
   Time t = 0;
   EvKind ev = EvKind::App;
   int32_t node = -1;
-  // Assigning a StateEvent, TimerEvent, CcEvent or AppEvent boxes it; read them through
-  // the accessors below, which see through the box.
-  std::variant<PacketEvent, Shared<StateEvent>, Shared<TimerEvent>, Shared<CcEvent>, Shared<AppEvent>> data;
+  // Assigning a StateEvent or AppEvent boxes it; read them through the accessors below,
+  // which see through the box.
+  std::variant<PacketEvent, Shared<StateEvent>, TimerEvent, CcEvent, Shared<AppEvent>> data;
 
   // The event's details; each throws std::bad_variant_access for another kind of event.
   const PacketEvent& packet() const { return std::get<PacketEvent>(data); }
   const StateEvent& state() const { return *std::get<Shared<StateEvent>>(data); }
-  const TimerEvent& timer() const { return *std::get<Shared<TimerEvent>>(data); }
-  const CcEvent& cc() const { return *std::get<Shared<CcEvent>>(data); }
+  const TimerEvent& timer() const { return std::get<TimerEvent>(data); }
+  const CcEvent& cc() const { return std::get<CcEvent>(data); }
   const AppEvent& app() const { return *std::get<Shared<AppEvent>>(data); }
+
+  // The kinds held in `data` as they are, not boxed.
+  template <class T>
+  static constexpr bool kInline =
+      std::is_same_v<T, PacketEvent> || std::is_same_v<T, TimerEvent> || std::is_same_v<T, CcEvent>;
 
   // The details if they are a T (PacketEvent, StateEvent, …), else nullptr.
   template <class T>
   const T* get_if() const {
-    if constexpr (std::is_same_v<T, PacketEvent>) {
-      return std::get_if<PacketEvent>(&data);
+    if constexpr (kInline<T>) {
+      return std::get_if<T>(&data);
     } else {
       const auto* box = std::get_if<Shared<T>>(&data);
       return box ? &**box : nullptr;
@@ -115,7 +128,7 @@ struct TraceEvent {
   decltype(auto) visit(F&& f) const {
     return std::visit(
         [&](const auto& d) -> decltype(auto) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(d)>, PacketEvent>) return f(d);
+          if constexpr (kInline<std::decay_t<decltype(d)>>) return f(d);
           else return f(*d);
         },
         data);
