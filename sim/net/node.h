@@ -166,6 +166,12 @@ struct Node {
   // port (they listen on every address). Values index `tcp`.
   std::unordered_map<TcpConnKey, int32_t, TcpConnKey::Hash> tcp_conns;
   std::unordered_map<uint16_t, int32_t> tcp_listeners;
+  // How many open sockets (listeners and their children included) hold each local port:
+  // port_in_use() for bind() and the ephemeral-port search without a scan of `tcp`, which
+  // never shrinks (a 10,000-connection storm scanned every socket on every connect).
+  // Changed only where a socket opens or closes (tcp_detail::set_state_untraced); a port
+  // with no open socket has no entry.
+  std::unordered_map<uint16_t, uint32_t> tcp_ports;
   std::vector<Program> programs;   // in id order: only ever appended
   bool ran_hping3 = false;         // hping3 was started here: TCP segments are shown to it
   uint16_t next_ip_id = 1;
