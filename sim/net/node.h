@@ -4,14 +4,15 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <deque>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/fifo.h"
 #include "sim/core/sorted_row_index.h"
 #include "sim/core/time.h"
 #include "sim/apps/tcp_apps.h"
@@ -76,12 +77,14 @@ struct UdpSocket {
   std::string name;                // --as NAME, or empty
   Ipv4 local_addr;                 // 0.0.0.0 = any
   uint16_t port = 0;
-  std::deque<Datagram> rx_queue;
-  std::deque<uint32_t> readers;    // pending `udp recvfrom` buffer sizes, in call order
+  Fifo<Datagram> rx_queue;
+  Fifo<uint32_t> readers;          // pending `udp recvfrom` buffer sizes, in call order
   uint64_t rx_queue_bytes = 0;
   std::optional<Endpoint> last_from;  // sender of the last datagram read, for `udp reply`
   bool open = true;
 };
+// Node::udp grows by one socket per bind: moved, not copied, to new storage (see TcpSocket).
+static_assert(std::is_nothrow_move_constructible_v<UdpSocket>);
 
 // ---- programs that outlive the command that started them ---------------------------------
 struct PingProgram {
@@ -130,6 +133,7 @@ struct Program {
   EventId timer = 0;
   ProgramState state;
 };
+static_assert(std::is_nothrow_move_constructible_v<Program>);  // Node::programs grows too
 
 // A connection's 4-tuple (a host with several addresses may hold two connections that
 // differ only in the local address).
