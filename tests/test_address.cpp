@@ -2,6 +2,12 @@
 // special ranges (sim/wire/address.h).
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/rng.h"
 #include "sim/wire/address.h"
 
 using namespace tcplab;
@@ -22,6 +28,40 @@ TEST_SUITE("address") {
     CHECK(to_string(*a) == "192.168.1.10");
     CHECK(parsed("0.0.0.0") == "0.0.0.0");
     CHECK(parsed("255.255.255.255") == "255.255.255.255");
+  }
+
+  TEST_CASE("addresses and endpoints print as snprintf's \"%u.%u.%u.%u:%u\" would") {
+    // to_string writes the digits by hand (it is on the trace's hot path); it must say
+    // exactly what the format did, for the extremes, every octet value in every place, and
+    // random addresses, with the smallest and largest ports.
+    auto reference = [](Ipv4 a, std::optional<uint16_t> port) {
+      char buf[32];
+      if (port)
+        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", a.v >> 24, (a.v >> 16) & 255, (a.v >> 8) & 255,
+                      a.v & 255, unsigned(*port));
+      else
+        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a.v >> 24, (a.v >> 16) & 255, (a.v >> 8) & 255,
+                      a.v & 255);
+      return std::string(buf);
+    };
+    std::vector<Ipv4> addrs{Ipv4(0), Ipv4(0xffffffffu), Ipv4::of(10, 0, 0, 1), Ipv4::of(100, 10, 1, 0),
+                            Ipv4::of(9, 99, 199, 255)};
+    for (uint32_t octet = 0; octet < 256; ++octet)
+      for (int shift = 0; shift < 32; shift += 8) {
+        addrs.push_back(Ipv4(octet << shift));
+        addrs.push_back(Ipv4(~(octet << shift)));
+      }
+    Rng rng(20240611);
+    for (int i = 0; i < 2000; ++i) addrs.push_back(Ipv4(rng.next_u32()));
+    for (const Ipv4 a : addrs) {
+      CAPTURE(a.v);
+      REQUIRE(to_string(a) == reference(a, std::nullopt));
+      for (const uint16_t port : {uint16_t(0), uint16_t(9), uint16_t(80), uint16_t(1000), uint16_t(32768),
+                                  uint16_t(65535), static_cast<uint16_t>(a.v)}) {
+        CAPTURE(port);
+        REQUIRE(to_string(Endpoint{a, port}) == reference(a, port));
+      }
+    }
   }
 
   TEST_CASE("malformed dotted quads are refused") {

@@ -184,6 +184,35 @@ TEST_SUITE("world invariants") {
     CHECK(w[0].detail == "no 2MSL timer");
   }
 
+  TEST_CASE("the count of open sockets per port follows listen, connect, the children and close, and a wrong one is reported") {
+    Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "1ms"));
+    sim.cmd("b", "tcp listen 80 --as srv");
+    sim.cmd("a", "tcp connect 10.0.0.2:80 --as web");
+    sim.run_until(50 * kMs);
+    Node& a = sim.world.node(sim.index("a"));
+    Node& b = sim.world.node(sim.index("b"));
+    CHECK(b.tcp_ports == std::unordered_map<uint16_t, uint32_t>{{80, 2}});  // the listener and its child
+    REQUIRE(a.tcp_ports.size() == 1);
+    CHECK(a.tcp_ports.begin()->first == a.tcp[0].local_port);
+    REQUIRE(check_invariants(sim.world).empty());
+    sim.cmd("a", "tcp close web");
+    sim.run_until(100 * kMs);
+    sim.cmd("b", "tcp close srv.1");
+    sim.cmd("b", "tcp close srv");
+    sim.run_until(10 * kSec);  // b's LAST_ACK is over; a is in TIME_WAIT
+    CHECK(b.tcp_ports.empty());
+    REQUIRE(a.tcp[0].state == TcpState::TimeWait);
+    CHECK(a.tcp_ports.size() == 1);
+    sim.run_until(100 * kSec);  // TIME_WAIT over
+    CHECK(a.tcp_ports.empty());
+    REQUIRE(check_invariants(sim.world).empty());
+    a.tcp_ports[81] = 1;
+    const auto v = check_invariants(sim.world);
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].invariant == "tcp-state");
+    CHECK(v[0].detail == "the port table counts 1 open socket(s) on port 81, but none is open there");
+  }
+
   TEST_CASE("the frame ledger finds an rx with no tx and a frame lost without a drop event") {
     Sim sim = Sim::text(two_hosts("a", "10.0.0.1/24", "b", "10.0.0.2/24", "10ms"));
     sim.cmd("a", "ping -c 1 10.0.0.2");

@@ -4,14 +4,15 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <deque>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "sim/core/event_queue.h"
+#include "sim/core/fifo.h"
 #include "sim/core/sorted_row_index.h"
 #include "sim/core/time.h"
 #include "sim/apps/tcp_apps.h"
@@ -76,12 +77,14 @@ struct UdpSocket {
   std::string name;                // --as NAME, or empty
   Ipv4 local_addr;                 // 0.0.0.0 = any
   uint16_t port = 0;
-  std::deque<Datagram> rx_queue;
-  std::deque<uint32_t> readers;    // pending `udp recvfrom` buffer sizes, in call order
+  Fifo<Datagram> rx_queue;
+  Fifo<uint32_t> readers;          // pending `udp recvfrom` buffer sizes, in call order
   uint64_t rx_queue_bytes = 0;
   std::optional<Endpoint> last_from;  // sender of the last datagram read, for `udp reply`
   bool open = true;
 };
+// Node::udp grows by one socket per bind: moved, not copied, to new storage (see TcpSocket).
+static_assert(std::is_nothrow_move_constructible_v<UdpSocket>);
 
 // ---- programs that outlive the command that started them ---------------------------------
 struct PingProgram {
@@ -130,6 +133,7 @@ struct Program {
   EventId timer = 0;
   ProgramState state;
 };
+static_assert(std::is_nothrow_move_constructible_v<Program>);  // Node::programs grows too
 
 // A connection's 4-tuple (a host with several addresses may hold two connections that
 // differ only in the local address).
@@ -166,6 +170,12 @@ struct Node {
   // port (they listen on every address). Values index `tcp`.
   std::unordered_map<TcpConnKey, int32_t, TcpConnKey::Hash> tcp_conns;
   std::unordered_map<uint16_t, int32_t> tcp_listeners;
+  // How many open sockets (listeners and their children included) hold each local port:
+  // port_in_use() for bind() and the ephemeral-port search without a scan of `tcp`, which
+  // never shrinks (a 10,000-connection storm scanned every socket on every connect).
+  // Changed only where a socket opens or closes (tcp_detail::set_state_untraced); a port
+  // with no open socket has no entry.
+  std::unordered_map<uint16_t, uint32_t> tcp_ports;
   std::vector<Program> programs;   // in id order: only ever appended
   bool ran_hping3 = false;         // hping3 was started here: TCP segments are shown to it
   uint16_t next_ip_id = 1;

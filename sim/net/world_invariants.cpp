@@ -266,6 +266,25 @@ std::vector<InvariantViolation> check_invariants(const World& w) {
         out.push_back({"tcp-state", now, sock_where(w, node, s) + " in " + netstat_name(s.state),
                        "in the connection table under another 4-tuple, or not a connection"});
     }
+    // The count of open sockets on each local port (port_in_use) is the sockets' own.
+    std::unordered_map<uint16_t, uint32_t> ports;
+    for (const TcpSocket& s : n.tcp)
+      if (s.open()) ++ports[s.local_port];
+    if (ports != n.tcp_ports) {
+      for (const auto& [port, k] : ports) {
+        const auto it = n.tcp_ports.find(port);
+        const uint32_t m = it == n.tcp_ports.end() ? 0 : it->second;
+        if (m != k)
+          out.push_back({"tcp-state", now, "node " + n.name,
+                         std::to_string(k) + " open socket(s) on port " + std::to_string(port) +
+                             ", but the port table counts " + std::to_string(m)});
+      }
+      for (const auto& [port, m] : n.tcp_ports)
+        if (!ports.count(port))
+          out.push_back({"tcp-state", now, "node " + n.name,
+                         "the port table counts " + std::to_string(m) + " open socket(s) on port " +
+                             std::to_string(port) + ", but none is open there"});
+    }
     for (const auto& [port, si] : n.tcp_listeners) {
       if (si < 0 || static_cast<size_t>(si) >= n.tcp.size() ||
           n.tcp[static_cast<size_t>(si)].state != TcpState::Listen ||

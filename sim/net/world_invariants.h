@@ -21,7 +21,8 @@
 //  tcp-state     a legal RFC 9293 state; CLOSED has no timer armed and is in no demux
 //                table; an armed timer slot is a live event of that kind for that socket;
 //                TIME_WAIT has its 2MSL timer; a listener's SYN and accept queues hold
-//                its own children; every demux entry names an open socket of that 4-tuple.
+//                its own children; every demux entry names an open socket of that 4-tuple;
+//                the node's count of open sockets per local port (Node::tcp_ports) is right.
 //
 // World::step runs all of them after every event and aborts on a violation when the
 // build defines TCPLAB_CHECK_INVARIANTS (Debug and sanitized builds); a Release build

@@ -141,7 +141,9 @@ void listen_input(World& w, int32_t node, int32_t li, const Segment& seg, wire::
   c.snd_wl2 = c.iss;
   if (w.tcp_config().syn_data && seg.len > 0)  // "any other control or text is queued" (§3.10.7.2)
     c.ooo.push_back(OutOfOrder{seg.seq + 1, std::vector<uint8_t>(seg.data, seg.data + seg.len), false});
-  c.state = TcpState::Listen;  // the new TCB starts as a copy of the listener (§3.10.7.2)
+  // The new TCB starts as a copy of the listener (§3.10.7.2): LISTEN, untraced, so the
+  // trace shows the child's LISTEN -> SYN_RECV; it holds the port from here on.
+  set_state_untraced(w.node(node), ci, TcpState::Listen);
   sock(w, node, li).syn_queue.push_back(ci);
   tcp_set_state(w, node, ci, TcpState::SynReceived, "SYN received (RFC 9293 §3.10.7.2)");
   demux_add(w.node(node), ci);

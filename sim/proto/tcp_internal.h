@@ -65,7 +65,11 @@ void cc_trace(World& w, int32_t node, int32_t si);
 // Connection table upkeep (Node::tcp_conns / tcp_listeners).
 void demux_add(Node& n, int32_t si);
 void demux_remove(Node& n, int32_t si);
+// An open socket (listener or connection) holds `port` (Node::tcp_ports).
 bool port_in_use(const Node& n, uint16_t port);
+// Sets a socket's state with no trace event (tcp_set_state, or a TCB that starts as a copy
+// of its listener) and keeps Node::tcp_ports, which counts the open sockets on each port.
+void set_state_untraced(Node& n, int32_t si, TcpState to);
 uint16_t ephemeral_port(World& w, const Node& n);
 // An initial sequence number (RFC 9293 §3.4.1) from the world's seeded RNG.
 inline uint32_t new_isn(World& w) {

@@ -29,10 +29,19 @@ void demux_remove(Node& n, int32_t si) {
   if (auto it = n.tcp_conns.find(key); it != n.tcp_conns.end() && it->second == si) n.tcp_conns.erase(it);
 }
 
-bool port_in_use(const Node& n, uint16_t port) {
-  for (const TcpSocket& s : n.tcp)  // listeners included: they are open sockets too
-    if (s.open() && s.local_port == port) return true;
-  return false;
+bool port_in_use(const Node& n, uint16_t port) { return n.tcp_ports.count(port) != 0; }
+
+void set_state_untraced(Node& n, int32_t si, TcpState to) {
+  TcpSocket& s = n.tcp[static_cast<size_t>(si)];
+  // A socket's local port is set while it is CLOSED and never changes while it is open, so
+  // opening and closing are the only moments Node::tcp_ports can change.
+  if (!s.open() && to != TcpState::Closed) {
+    ++n.tcp_ports[s.local_port];
+  } else if (s.open() && to == TcpState::Closed) {
+    const auto it = n.tcp_ports.find(s.local_port);
+    if (--it->second == 0) n.tcp_ports.erase(it);
+  }
+  s.state = to;
 }
 
 uint16_t ephemeral_port(World& w, const Node& n) {
@@ -217,7 +226,7 @@ void tcp_set_state(World& w, int32_t node, int32_t si, TcpState to, const std::s
   TcpSocket& s = sock(w, node, si);
   const TcpState from = s.state;
   if (from == to) return;
-  s.state = to;
+  set_state_untraced(w.node(node), si, to);
   if (!w.tracing()) return;
   TraceEvent e;
   e.t = w.now();

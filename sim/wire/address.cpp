@@ -1,6 +1,7 @@
 // Address parsing, printing and classification (see address.h).
 #include "sim/wire/address.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace tcplab {
@@ -12,14 +13,31 @@ std::string to_string(const Mac& m) {
   return buf;
 }
 
+namespace {
+// Writes `a` as a dotted quad at `p` (at most 15 characters) and returns its end. By hand,
+// not with snprintf: every state event of the trace prints two endpoints, and parsing
+// "%u.%u.%u.%u" each time was a tenth of a traced 10,000-connection storm.
+char* put_ipv4(char* p, Ipv4 a) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    p = std::to_chars(p, p + 3, (a.v >> shift) & 255).ptr;
+    if (shift > 0) *p++ = '.';
+  }
+  return p;
+}
+}  // namespace
+
 std::string to_string(Ipv4 a) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a.v >> 24, (a.v >> 16) & 255, (a.v >> 8) & 255,
-                a.v & 255);
-  return buf;
+  char buf[15];
+  return std::string(buf, put_ipv4(buf, a));
 }
 
-std::string to_string(const Endpoint& e) { return to_string(e.addr) + ":" + std::to_string(e.port); }
+std::string to_string(const Endpoint& e) {
+  char buf[21];  // "255.255.255.255:65535"
+  char* p = put_ipv4(buf, e.addr);
+  *p++ = ':';
+  p = std::to_chars(p, buf + sizeof buf, e.port).ptr;
+  return std::string(buf, p);
+}
 
 std::optional<Ipv4> parse_ipv4(std::string_view text) {
   uint32_t value = 0;
