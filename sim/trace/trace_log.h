@@ -10,11 +10,11 @@
 // original. Read it by index or iterator like a vector; views take it as a TraceView.
 #pragma once
 #include <cstddef>
-#include <iterator>
 #include <utility>
 #include <vector>
 
 #include "sim/trace/trace_event.h"
+#include "sim/trace/trace_index_iterator.h"
 
 namespace tcplab {
 
@@ -22,46 +22,20 @@ class TraceLog {
  public:
   static constexpr size_t kChunkEvents = 4096;  // 256 KiB of 64-byte events
 
-  class const_iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = TraceEvent;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const TraceEvent*;
-    using reference = const TraceEvent&;
-
-    const_iterator() = default;
-    const_iterator(const TraceLog* log, size_t i) : log_(log), i_(i) {}
-    reference operator*() const { return (*log_)[i_]; }
-    pointer operator->() const { return &(*log_)[i_]; }
-    reference operator[](difference_type n) const { return (*log_)[size_t(difference_type(i_) + n)]; }
-    const_iterator& operator++() { ++i_; return *this; }
-    const_iterator operator++(int) { auto t = *this; ++i_; return t; }
-    const_iterator& operator--() { --i_; return *this; }
-    const_iterator operator--(int) { auto t = *this; --i_; return t; }
-    const_iterator& operator+=(difference_type n) { i_ = size_t(difference_type(i_) + n); return *this; }
-    const_iterator& operator-=(difference_type n) { i_ = size_t(difference_type(i_) - n); return *this; }
-    friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
-    friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
-    friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
-    friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
-      return difference_type(a.i_) - difference_type(b.i_);
-    }
-    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
-    friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
-
-   private:
-    const TraceLog* log_ = nullptr;
-    size_t i_ = 0;
+  // Reads the log by index for its iterators.
+  struct Reader {
+    const TraceLog* log = nullptr;
+    const TraceEvent& operator[](size_t i) const { return (*log)[i]; }
   };
+  using const_iterator = TraceIndexIterator<Reader>;
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const TraceEvent& operator[](size_t i) const { return chunks_[i / kChunkEvents][i % kChunkEvents]; }
   const TraceEvent& front() const { return (*this)[0]; }
   const TraceEvent& back() const { return (*this)[size_ - 1]; }
-  const_iterator begin() const { return {this, 0}; }
-  const_iterator end() const { return {this, size_}; }
+  const_iterator begin() const { return {Reader{this}, 0}; }
+  const_iterator end() const { return {Reader{this}, size_}; }
 
   void push_back(TraceEvent e) {
     room()->push_back(std::move(e));
