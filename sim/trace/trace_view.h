@@ -20,8 +20,8 @@ class TraceView {
   using const_iterator = TraceIndexIterator<TraceView>;
 
   TraceView(const std::vector<TraceEvent>& events)  // NOLINT implicit: views take either
-      : flat_(events.data()), n_(events.size()), source_(&events) {}
-  TraceView(const TraceLog& log) : log_(&log), n_(log.size()), source_(&log) {}  // NOLINT implicit
+      : flat_(events.data()), n_(events.size()) {}
+  TraceView(const TraceLog& log) : log_(&log), n_(log.size()) {}  // NOLINT implicit
 
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
@@ -30,15 +30,11 @@ class TraceView {
   const TraceEvent& back() const { return (*this)[n_ - 1]; }
   const_iterator begin() const { return {*this, 0}; }
   const_iterator end() const { return {*this, n_}; }
-  // Which trace this views: the same vector or log gives the same value (views that keep
-  // what they read of a trace use it to see that they are given another one).
-  const void* source() const { return source_; }
 
  private:
   const TraceEvent* flat_ = nullptr;
   const TraceLog* log_ = nullptr;
   size_t n_ = 0;
-  const void* source_ = nullptr;
 };
 
 }  // namespace tcplab
