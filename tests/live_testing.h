@@ -30,8 +30,8 @@ inline bool have_root() {
 // 127.0.0.1, so two such runs at once (ctest -j) share one port space: the lessons all
 // listen on port 2000, and one run's client could connect to the other's server (seen in
 // CI: an extra ESTABLISHED socket on the server). An exclusive flock on a fixed file
-// makes them take turns across the test processes; it is released when the process or
-// the lock goes away.
+// makes them take turns across the test processes (tests/gui/live.sh takes it too, with
+// flock(1)); it is released when the process or the lock goes away.
 class Level1Lock {
  public:
   explicit Level1Lock(int level) {

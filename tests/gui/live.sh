@@ -20,13 +20,17 @@ lacks() {
 }
 png() { "$check" "$1" --size "$2" --min-colours 200 --min-content 0.05; }
 # The kernel's trace reached the panels: the line the screenshot hook prints.
+# Level 1 puts every host on this machine's 127.0.0.1 and the lessons listen on port 2000,
+# so level-1 runs of other test processes (tests/live_testing.h, run_kernel) would reach
+# ours under ctest -j: every level-1 run takes turns on the lock file they share.
+level1() { flock /tmp/tcplab-tests-live-level1.lock "$bin" "$@"; }
 states_at_least() {  # states_at_least ERRFILE N
   n=$(sed -n 's/.* events, \([0-9]*\) state changes.*/\1/p' "$1")
   [ -n "$n" ] && [ "$n" -ge "$2" ] || { echo "FAIL: fewer than $2 kernel state changes shown"; cat "$1"; exit 1; }
 }
 
 # Level 1, at the end of the handshake (1 s of wall-clock time).
-"$bin" --live handshake --level 1 --screenshot level1.png --at 1s --size 1920x1080 --dump-windows level1.txt \
+level1 --live handshake --level 1 --screenshot level1.png --at 1s --size 1920x1080 --dump-windows level1.txt \
   --select conn:client/s1 2> level1.err
 cat level1.err
 png level1.png 1920x1080
@@ -37,7 +41,7 @@ grep -q "live trace at t = 1s" level1.err || { echo "FAIL: the screenshot did no
 states_at_least level1.err 4   # LISTEN, SYN_SENT, ESTABLISHED on both sides
 
 # Chinese, presentation mode: the live windows are translated and placed too.
-"$bin" --live four-way-close --level 1 --lang zh --present --screenshot zh.png --at 500ms --size 1280x720 \
+level1 --live four-way-close --level 1 --lang zh --present --screenshot zh.png --at 500ms --size 1280x720 \
   --dump-windows zh.txt 2> zh.err
 png zh.png 1280x720
 has zh.txt topology state lesson timeline live_compare live_badge
@@ -61,7 +65,7 @@ expect no-window live_compare
 expect window ladder
 expect time 60ms
 SCRIPT
-"$bin" handshake --script menu.script --size 1600x900 2> menu.err || { echo "FAIL: menu script"; cat menu.err; exit 1; }
+level1 handshake --script menu.script --size 1600x900 2> menu.err || { echo "FAIL: menu script"; cat menu.err; exit 1; }
 png menu-live.png 1600x900
 has menu-live.txt live_compare live_badge
 
