@@ -50,7 +50,6 @@ constexpr Time ms(int64_t v) { return v * kMs; }
 
 bool is_tcp(const Pkt& p) { return p.f.tcp.has_value(); }
 bool is_echo_request(const Pkt& p) { return p.is_icmp() && p.f.icmp->type == wire::kIcmpEchoRequest; }
-bool is_echo_reply(const Pkt& p) { return p.is_icmp() && p.f.icmp->type == wire::kIcmpEchoReply; }
 bool arp_request_for(const Pkt& p, const std::string& target) {
   return p.is_arp() && p.f.arp->op == 1 && to_string(p.f.arp->tpa) == target;
 }
