@@ -281,6 +281,7 @@ TEST_CASE("SIGINT in the middle of a level-3 run leaves no namespace or device o
 
 TEST_CASE("without the capabilities live mode says which one is missing and runs at level 1") {
   if (!have_root()) return;
+  const Level1Lock one_at_a_time(1);  // both runs fall back to level 1 (127.0.0.1, port 2000)
   std::string out;
   // Root without CAP_NET_RAW, CAP_NET_ADMIN and CAP_SYS_ADMIN, as an unprivileged user is.
   const int rc = shell("setpriv --inh-caps=-net_raw,-net_admin,-sys_admin --bounding-set=-net_raw,-net_admin,-sys_admin " +
