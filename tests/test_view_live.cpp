@@ -22,6 +22,7 @@
 #include "sim/view/ladder_model.h"
 #include "sim/view/node_tables.h"
 #include "sim/wire/frame.h"
+#include "tests/live_testing.h"
 
 using namespace tcplab;
 
@@ -456,6 +457,7 @@ TEST_SUITE("view live") {
     REQUIRE(L);
     live::LiveOptions o;
     o.level = 1;
+    const live_testing::Level1Lock one_at_a_time(1);  // 127.0.0.1, port 2000: one level-1 run at a time
     LiveWorker w(L->kernel().scenario(), o);
     drain(w, *L, std::chrono::seconds(20));
     REQUIRE_MESSAGE(L->status() == LiveStatus::Finished, L->error());
