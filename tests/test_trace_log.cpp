@@ -131,8 +131,13 @@ TEST_SUITE("trace view") {
 
   TEST_CASE("a view of nothing is empty") {
     CHECK(TraceView().empty());
-    CHECK(TraceView(std::vector<TraceEvent>{}).empty());
-    CHECK(TraceView(TraceLog{}).begin() == TraceView(TraceLog{}).end());
+    const std::vector<TraceEvent> none;
+    const TraceLog empty_log;
+    const TraceView of_vector(none), of_log(empty_log);
+    CHECK(of_vector.empty());
+    CHECK(of_vector.begin() == of_vector.end());
+    CHECK(of_log.empty());
+    CHECK(of_log.begin() == of_log.end());
   }
 }
 

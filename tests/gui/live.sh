@@ -19,11 +19,11 @@ lacks() {
   for w in "$@"; do ! grep -q "###$w\$" "$file" || { echo "FAIL: $w window drawn in $file"; exit 1; }; done
 }
 png() { "$check" "$1" --size "$2" --min-colours 200 --min-content 0.05; }
-# The kernel's trace reached the panels: the line the screenshot hook prints.
 # Level 1 puts every host on this machine's 127.0.0.1 and the lessons listen on port 2000,
 # so level-1 runs of other test processes (tests/live_testing.h, run_kernel) would reach
 # ours under ctest -j: every level-1 run takes turns on the lock file they share.
 level1() { flock /tmp/tcplab-tests-live-level1.lock "$bin" "$@"; }
+# The kernel's trace reached the panels: the line the screenshot hook prints.
 states_at_least() {  # states_at_least ERRFILE N
   n=$(sed -n 's/.* events, \([0-9]*\) state changes.*/\1/p' "$1")
   [ -n "$n" ] && [ "$n" -ge "$2" ] || { echo "FAIL: fewer than $2 kernel state changes shown"; cat "$1"; exit 1; }

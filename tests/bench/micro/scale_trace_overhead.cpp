@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -79,7 +80,8 @@ RunResult run(const Scenario& s, Tracing mode) {
   return r;
 }
 
-// run() in a child process; its RunResult comes back through a pipe.
+// run() in a child process; its RunResult comes back through a pipe, byte for byte.
+static_assert(std::is_trivially_copyable_v<RunResult>);
 RunResult run_fresh(const Scenario& s, Tracing mode) {
   int fds[2];
   if (pipe(fds) != 0) {
